@@ -1,0 +1,61 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "CAS",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cas", targets: ["cas"]),
+        .executable(name: "cas-admin", targets: ["cas-admin"]),
+        .library(name: "CASCore", targets: ["CASCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .target(
+            name: "CASCore",
+            dependencies: [
+                "CArchive",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CASCLI",
+            dependencies: [
+                "CASCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "cas", dependencies: ["CASCLI", "CASCore"], swiftSettings: strict),
+        .executableTarget(name: "cas-admin", dependencies: ["CASCLI", "CASCore"], swiftSettings: strict),
+        .testTarget(
+            name: "CASCoreTests",
+            dependencies: ["CASCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["CASCLI", "CASCore"],
+            swiftSettings: strict
+        ),
+    ]
+)

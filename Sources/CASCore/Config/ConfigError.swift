@@ -1,0 +1,25 @@
+/// What is wrong with a configuration file, always naming the file and, where there is one, the line.
+public enum ConfigError: CASError, Equatable {
+    case unreadable(path: String, reason: String)
+    case syntax(path: String, line: Int, message: String)
+    case missingKey(path: String, line: Int?, section: String, key: String)
+    case badValue(path: String, line: Int, section: String, key: String, value: String, expected: String)
+    case directory(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            "config \(path): cannot read: \(reason)"
+        case .syntax(let path, let line, let message):
+            "config \(path):\(line): \(message)"
+        case .missingKey(let path, let line, let section, let key):
+            "config \(path)\(line.map { ":\($0)" } ?? ""): missing required key '\(key)' in [\(section)]"
+        case .badValue(let path, let line, let section, let key, let value, let expected):
+            "config \(path):\(line): bad value '\(value)' for '\(key)' in [\(section)]: expected \(expected)"
+        case .directory(let path, let reason):
+            "cannot create \(path): \(reason)"
+        }
+    }
+
+    public var exitStatus: ExitStatus { .configuration }
+}

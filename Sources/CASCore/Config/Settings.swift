@@ -1,0 +1,103 @@
+import Foundation
+
+/// The validated configuration every stage is handed: one value per key of DESIGN's table,
+/// defaults applied, paths absolute.
+public struct Settings: Sendable {
+    /// The file these settings came from, or "built-in default".
+    public var source: String
+    /// Non-fatal problems found while reading (unknown keys and the like), one line each.
+    public var warnings: [String] = []
+
+    // [settings]
+    public var casUser: String
+    public var kernels: String
+    public var rpmFilter: FindRegex
+    public var debFilter: FindRegex
+    public var debugs: String
+    /// Level of the process log (`debugLevel`): debug or info.
+    public var debugLevel: LogLevel
+    public var workDirectory: String
+    public var smtpHost: String?
+    public var database: String
+    /// A directory of crash command snippets replacing the installed ones.
+    public var snippets: String?
+    /// A directory of site findings rules added to the built-in ones.
+    public var rules: String?
+    public var smtpTLS: String
+    public var smtpUser: String?
+    public var smtpPasswordFile: String?
+    public var mailFrom: String?
+    public var mailAttachLimit: Int64
+
+    // [maintenance]
+    public var purgeLimit: Int
+    public var autoPurge: Bool
+    public var debugsLimit: Int64?
+
+    // [advanced]
+    public var crash: String
+    public var crash32: String?
+    public var bufferSize: Int64
+    public var crashTimeout: Int
+    public var localAnalysis: Bool
+    public var sshOptions: [String]
+    public var sshConnectTimeout: Int
+    /// Largest total a single intake may write (decompression-bomb guard).
+    public var maxUnpackSize: Int64
+    /// Largest output/input ratio intake accepts before calling it a bomb.
+    public var maxExpansionRatio: Int
+
+    // [servers]
+    public var serverHosts: [String]
+
+    /// The two levels `debugLevel` accepts.
+    public enum LogLevel: String, Sendable {
+        case debug = "DEBUG"
+        case info = "INFO"
+    }
+
+    /// Defaults from DESIGN.md, rooted at `base` for the directories.
+    public static func defaults(base: String, source: String) -> Settings {
+        Settings(
+            source: source,
+            casUser: currentUserName(),
+            kernels: base + "/kernels",
+            rpmFilter: try! FindRegex(defaultRPMFilter),
+            debFilter: try! FindRegex(defaultDebFilter),
+            debugs: base + "/debugs",
+            debugLevel: .info,
+            workDirectory: base + "/work",
+            smtpHost: nil,
+            database: base + "/cas.db",
+            snippets: nil,
+            rules: nil,
+            smtpTLS: "auto",
+            smtpUser: nil,
+            smtpPasswordFile: nil,
+            mailFrom: nil,
+            mailAttachLimit: 5 << 20,
+            purgeLimit: 90,
+            autoPurge: false,
+            debugsLimit: nil,
+            crash: "crash",
+            crash32: nil,
+            bufferSize: 64 << 20,
+            crashTimeout: 7200,
+            localAnalysis: true,
+            sshOptions: [],
+            sshConnectTimeout: 10,
+            maxUnpackSize: 4 << 40,
+            maxExpansionRatio: 1000,
+            serverHosts: []
+        )
+    }
+
+    public static let defaultRPMFilter = #".*kerne.+-debuginfo-[0-9].*\.rpm"#
+    public static let defaultDebFilter = #".*linux-image-.*-\(dbg\|dbgsym\)_.*\.d?deb"#
+
+    /// The name of the user this process runs as.
+    public static func currentUserName() -> String {
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "root"
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// The one SQLite database: debuginfo packages and their kernels, analysis servers, jobs, the debugs cache.
+///
+/// WAL mode and a busy timeout let many `cas` processes and a re-indexing `cas-admin -b` share it;
+/// every statement binds its parameters.
+public final class Store: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating it and its directory when missing) and migrates the database at `path`.
+    public init(path: String, busyTimeout: TimeInterval = 30) throws(StoreError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path, "cannot create \(directory): \((error as NSError).localizedDescription)")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        config.label = "cas"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw .cannotOpen(path, Self.explain(error))
+        } catch {
+            throw .cannotOpen(path, "\(error)")
+        }
+    }
+
+    /// The schema version: the number of applied migrations.
+    public func schemaVersion() throws(StoreError) -> Int {
+        try read { db in try Self.migrator.appliedMigrations(db).count }
+    }
+
+    /// The number of migrations this build knows.
+    public static var latestSchemaVersion: Int { migrator.migrations.count }
+
+    /// Runs `body` in a read transaction, mapping SQLite failures to ``StoreError``.
+    public func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw wrap(error)
+        }
+    }
+
+    /// Runs `body` in one short write transaction, mapping SQLite failures to ``StoreError``.
+    public func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw wrap(error)
+        }
+    }
+
+    private func wrap(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError { return .query(path, Self.explain(error)) }
+        return .query(path, "\(error)")
+    }
+
+    static func explain(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_NOTADB: "not an SQLite database (corrupt or another kind of file)"
+        case .SQLITE_CORRUPT: "database file is corrupt"
+        case .SQLITE_CANTOPEN: "cannot open the file (missing directory or permission denied)"
+        case .SQLITE_READONLY: "database is read-only for this user"
+        case .SQLITE_BUSY: "database stayed locked past the busy timeout"
+        case .SQLITE_PERM: "permission denied"
+        default: error.message ?? "\(error.resultCode)"
+        }
+    }
+}
+
+/// A database failure, naming the database file.
+public enum StoreError: CASError {
+    case cannotOpen(String, String)
+    case query(String, String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let why): "database \(path): \(why)"
+        case .query(let path, let why): "database \(path): \(why)"
+        }
+    }
+
+    public var exitStatus: ExitStatus { .configuration }
+}

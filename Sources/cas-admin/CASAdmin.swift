@@ -1,0 +1,57 @@
+import ArgumentParser
+import CASCLI
+import CASCore
+
+@main
+struct CASAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cas-admin",
+        abstract: "Administer CAS: index debuginfo packages and analysis servers, purge old jobs, check the setup.",
+        discussion: """
+            The original flag forms and the word forms are the same commands:
+              cas-admin -b          cas-admin build      index the debuginfo packages under 'kernels'
+              cas-admin -s          cas-admin servers    probe the analysis servers over ssh
+              cas-admin -p [-d N]   cas-admin purge      remove jobs older than purgeLimit (or N) days
+            Also: cas-admin check, cas-admin list kernels|servers|jobs.
+
+            Configuration: --config PATH, else $CAS_CONFIG, else /etc/cas.conf, else a built-in default \
+            under $XDG_DATA_HOME/cas (~/.local/share/cas).
+
+            \(exitStatusHelp)
+            """,
+        subcommands: [Build.self, Servers.self, Purge.self, Check.self, List.self]
+    )
+
+    @Flag(name: [.customShort("b"), .long], help: "Index the debuginfo packages (same as 'build').")
+    var build = false
+
+    @Flag(name: [.customShort("s"), .customLong("server")], help: "Probe the analysis servers (same as 'servers').")
+    var server = false
+
+    @Flag(name: [.customShort("p"), .long], help: "Purge old jobs (same as 'purge').")
+    var purge = false
+
+    @Option(name: [.customShort("d"), .long], help: "With -p: purge jobs older than this many days.")
+    var days: Int?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        let chosen = [build, server, purge].filter { $0 }.count
+        if chosen > 1 { throw ValidationError("choose one of -b, -s and -p") }
+        if days != nil, !purge { throw ValidationError("-d/--days goes with -p/--purge") }
+        if let days, days < 0 { throw ValidationError("-d/--days must be 0 or more") }
+    }
+
+    func run() async throws {
+        if build {
+            try await Build.perform(global: global, full: false)
+        } else if server {
+            try await Servers.perform(global: global)
+        } else if purge {
+            try await Purge.perform(global: global, days: days, dryRun: false, yes: false)
+        } else {
+            throw CleanExit.helpRequest(self)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import CASCLI
+import CASCore
+
+extension CASAdmin {
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove jobs older than purgeLimit days, keeping NOPURGE ones (same as -p).")
+
+        @Option(name: [.customShort("d"), .long], help: "Purge jobs older than this many days instead of purgeLimit.")
+        var days: Int?
+
+        @Flag(help: "List what would be removed and the space freed; change nothing.")
+        var dryRun = false
+
+        @Flag(help: "Do not ask for confirmation on a terminal.")
+        var yes = false
+
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if let days, days < 0 { throw ValidationError("-d/--days must be 0 or more") }
+        }
+
+        func run() async throws {
+            try await Self.perform(global: global, days: days, dryRun: dryRun, yes: yes)
+        }
+
+        static func perform(global: GlobalOptions, days: Int?, dryRun: Bool, yes: Bool) async throws {
+            global.bootstrapLogging()
+            try await reportingErrors("cas-admin") {
+                _ = try global.loadSettings()
+                throw NotAvailableYet("purging jobs (cas-admin -p)")
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import CASCLI
+import CASCore
+
+@main
+struct CAS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cas",
+        abstract: "Core Analysis System: turn a kernel crash dump into a ready analysis directory.",
+        discussion: """
+            cas -i ID -f FILE unpacks FILE (a dump, or any tar/zip/gz/bz2/xz/zst wrapping of one, nested), \
+            identifies the kernel from the dump's own headers, finds the matching debug vmlinux in the index \
+            built by 'cas-admin -b', runs crash with the standard commands (Snippets/), splits the outputs into \
+            files, writes first findings, and mails the results to every -e address.
+
+            The job lands in <workDirectory>/<ID>/<YYYY.MM.DD.HH.MM.SS>/, with <ID>/latest pointing at it; \
+            './crash' there opens an interactive session.
+
+            Configuration: --config PATH, else $CAS_CONFIG, else /etc/cas.conf, else a built-in default \
+            under $XDG_DATA_HOME/cas (~/.local/share/cas).
+
+            \(exitStatusHelp)
+            """,
+        subcommands: [Identify.self]
+    )
+
+    @Option(name: [.customShort("i"), .long], help: "Unique ID for the core, usually the case number.")
+    var identifier: String?
+
+    @Option(name: [.customShort("f"), .long], help: "The dump or the archive holding it (never moved or changed).")
+    var file: String?
+
+    @Option(name: [.customShort("e"), .long], help: "Mail the results to this address (repeatable).")
+    var email: [String] = []
+
+    @Flag(name: [.customShort("m"), .long], help: "Also extract the debug files of the loaded modules and load them.")
+    var modules = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard let identifier else {
+            throw ValidationError("missing -i ID (the case number the job is filed under)")
+        }
+        if let problem = CaseID.problem(identifier) { throw ValidationError("bad -i: \(problem)") }
+        guard let file, !file.isEmpty else { throw ValidationError("missing -f FILE (the dump or archive to analyse)") }
+    }
+
+    func run() async throws {
+        global.bootstrapLogging()
+        try await reportingErrors("cas") {
+            _ = try global.loadSettings()
+            throw NotAvailableYet("the analysis job (cas -i ID -f FILE)")
+        }
+    }
+}
