@@ -67,7 +67,6 @@ public enum JobJSON {
             object = existing
         }
         for (key, value) in values { object[key] = value }
-        // Keys a report leaves out (nil optionals) must not linger from an earlier write.
         let data = try JSONSerialization.data(
             withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         let temporary = directory + "/.job.json.\(getpid())"
