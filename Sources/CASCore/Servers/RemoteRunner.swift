@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs a job's crash on a server of the dump's architecture: the least busy available one first, the
+/// next one when a connection fails (ssh exits 255). Job directories are on storage shared at the same path.
+public struct RemoteRunner: Sendable {
+    public var ssh: SSH
+    public var store: Store
+
+    public init(ssh: SSH, store: Store) {
+        self.ssh = ssh
+        self.store = store
+    }
+
+    /// The shell command line run remotely: enter the job directory and run its wrapper in batch mode.
+    public static func crashCommand(jobDirectory: String) -> String {
+        "cd \(SSH.quote(jobDirectory)) && ./crash -s -i crash.in > crash.out 2>&1"
+    }
+
+    /// Runs `remoteCommand` on a server of `arch`; returns the server's name and how the command ended.
+    public func run(arch: String, remoteCommand: String, timeout: Duration, log: (String) -> Void)
+        async throws(RemoteError) -> (server: String, result: Command.Result)
+    {
+        let candidates: [ServerRecord]
+        do {
+            candidates = try store.availableServers(arch: arch)
+        } catch {
+            throw .store(error)
+        }
+        guard !candidates.isEmpty else {
+            let known = ((try? store.servers()) ?? []).filter { $0.arch == arch }.map {
+                ServerRecordName.name($0) + ($0.available ? "" : " (unavailable: \($0.lastError ?? "not probed"))")
+            }
+            throw .noServer(arch: arch, known: known)
+        }
+        var failures: [String] = []
+        for record in candidates {
+            let address = ServerAddress(host: record.host, port: record.port)
+            log("running crash on \(address) (\(arch))")
+            let result: Command.Result
+            do {
+                result = try await ssh.run(address, remoteCommand, timeout: timeout)
+            } catch {
+                failures.append("\(address): \(error.description)")
+                continue
+            }
+            if result.status == 255 {
+                let reason = "\(address): " + result.lastLines(1)
+                log("connection to \(address) failed: \(result.lastLines(1)); trying the next server")
+                failures.append(reason)
+                continue
+            }
+            return (address.description, result)
+        }
+        throw .allFailed(arch: arch, failures: failures)
+    }
+}
+
+/// Why no server could run a job.
+public enum RemoteError: CASError {
+    case noServer(arch: String, known: [String])
+    case allFailed(arch: String, failures: [String])
+    case store(StoreError)
+
+    public var description: String {
+        switch self {
+        case .noServer(let arch, let known):
+            known.isEmpty
+                ? "no analysis server for \(arch) dumps: add one to [servers] hosts and run 'cas-admin -s'"
+                : "no available analysis server for \(arch) dumps; known: \(known.joined(separator: ", ")); run 'cas-admin -s' after fixing them"
+        case .allFailed(let arch, let failures):
+            "every \(arch) analysis server failed: \(failures.joined(separator: "; "))"
+        case .store(let error): error.description
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        if case .store(let error) = self { return error.exitStatus }
+        return .noServer
+    }
+}
