@@ -1,0 +1,108 @@
+import CASCore
+import Foundation
+import Testing
+
+/// A real OpenSSH server on a free loopback port, run as the test user with throwaway keys in a
+/// temporary directory (`sshd -D -e -f config`), and the client configuration that reaches it.
+final class SSHServerFixture: @unchecked Sendable {
+    let directory: String
+    let port: Int
+    let clientConfig: String
+    private let process: Process
+
+    static var available: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") && findExecutable("ssh") != nil
+    }
+
+    init() async throws {
+        directory = try makeTemporaryDirectory("sshd")
+        port = try freeLoopbackPort()
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        for key in ["host_key", "user_key"] {
+            let result = try await Command("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", "\(directory)/\(key)"]).run()
+            try #require(result.succeeded, "ssh-keygen: \(result.lastLines())")
+        }
+        try FileManager.default.copyItem(atPath: "\(directory)/user_key.pub", toPath: "\(directory)/authorized_keys")
+        try """
+        Port \(port)
+        ListenAddress 127.0.0.1
+        HostKey \(directory)/host_key
+        AuthorizedKeysFile \(directory)/authorized_keys
+        UsePAM no
+        StrictModes no
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        PermitRootLogin prohibit-password
+        PidFile \(directory)/sshd.pid
+
+        """.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)
+        clientConfig = "\(directory)/ssh_config"
+        try """
+        Host *
+          IdentityFile \(directory)/user_key
+          UserKnownHostsFile \(directory)/known_hosts
+          StrictHostKeyChecking accept-new
+          LogLevel ERROR
+
+        """.write(toFile: clientConfig, atomically: true, encoding: .utf8)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
+        process.arguments = ["-D", "-e", "-f", "\(directory)/sshd_config"]
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        try waitForListener(port: port)
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The SSH client CAS would use against this server.
+    func ssh(user: String = Settings.currentUserName()) -> SSH {
+        SSH(user: user, options: ["-F", clientConfig], connectTimeout: 5)
+    }
+}
+
+/// A new empty directory under the system temporary directory.
+func makeTemporaryDirectory(_ label: String) throws -> String {
+    let path = NSTemporaryDirectory() + "cas-test-\(label)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A loopback TCP port nobody listens on right now (bound to port 0, then released).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw CocoaError(.featureUnsupported) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Polls until something accepts TCP connections on the loopback port (at most 10 s).
+func waitForListener(port: Int) throws {
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        close(fd)
+        if connected { return }
+        usleep(20_000)
+    }
+    throw CocoaError(.fileReadUnknown)
+}
