@@ -60,7 +60,8 @@ extension Snippet {
                 if result.succeeded {
                     resolved.texts.append(result.standardOutput)
                 } else {
-                    let detail = result.lastLines()
+                    let detail = result.standardError.split(whereSeparator: \.isNewline).suffix(3)
+                        .joined(separator: " | ")
                     resolved.failures.append(
                         "\(snippet.name): \(result.summary)\(detail.isEmpty ? "" : ": \(detail)") (skipped)")
                 }
