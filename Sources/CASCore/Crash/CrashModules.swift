@@ -56,7 +56,9 @@ public enum CrashModules {
     /// Writes the second pass's input and runs it like the first pass (same crash, dump, vmlinux, timeout).
     ///
     /// Returns the modules crash found no debug file for.
-    public static func runSecondPass(_ firstPass: CrashRun, moduleDirectory: String) async throws(CrashError) -> [String] {
+    public static func runSecondPass(_ firstPass: CrashRun, moduleDirectory: String) async throws(CrashError)
+        -> [String]
+    {
         let text = try secondPassInput(moduleDirectory: moduleDirectory)
         let inputPath = (firstPass.directory as NSString).appendingPathComponent(inputName)
         do {
@@ -68,8 +70,10 @@ public enum CrashModules {
         run.input = inputName
         run.output = outputName
         try await run.run()
-        let table = (try? String(
-            contentsOfFile: (firstPass.directory as NSString).appendingPathComponent(tableName), encoding: .utf8)) ?? ""
+        let table =
+            (try? String(
+                contentsOfFile: (firstPass.directory as NSString).appendingPathComponent(tableName), encoding: .utf8))
+            ?? ""
         return missing(inTable: table)
     }
 }

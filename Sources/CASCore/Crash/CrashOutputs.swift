@@ -32,8 +32,9 @@ public enum CrashOutputs {
 
     /// Every output of a job: crash's own output, then the files its `crash.in` redirects into.
     public static func list(directory: String, input: String = "crash.in", output: String = "crash.out") -> [File] {
-        let inputText = (try? String(
-            contentsOfFile: (directory as NSString).appendingPathComponent(input), encoding: .utf8)) ?? ""
+        let inputText =
+            (try? String(
+                contentsOfFile: (directory as NSString).appendingPathComponent(input), encoding: .utf8)) ?? ""
         return list(directory: directory, names: [output] + redirectTargets(in: inputText))
     }
 

@@ -14,9 +14,11 @@ struct CrashFixtureTests {
     func makeJob() throws -> String {
         let job = try T.temporaryDirectory("cas-job")
         let fm = FileManager.default
-        try fm.createSymbolicLink(atPath: job + "/vmcore.kdump-d31", withDestinationPath: try T.fixture("vmcore.kdump-d31"))
+        try fm.createSymbolicLink(
+            atPath: job + "/vmcore.kdump-d31", withDestinationPath: try T.fixture("vmcore.kdump-d31"))
         let vmlinux = job + "/" + Self.vmlinuxPath
-        try fm.createDirectory(atPath: (vmlinux as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try fm.createDirectory(
+            atPath: (vmlinux as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try fm.createSymbolicLink(atPath: vmlinux, withDestinationPath: try T.fixture("vmlinux"))
         return job
     }
@@ -51,9 +53,10 @@ struct CrashFixtureTests {
         #expect(T.read(job, "ps").contains("init"))
 
         let outputs = CrashOutputs.list(directory: job)
-        #expect(outputs.map(\.name) == [
-            "crash.out", "traceback", "sys", "log", "modules", "memory", "devices", "net", "mount", "ps", "blocked",
-        ])
+        #expect(
+            outputs.map(\.name) == [
+                "crash.out", "traceback", "sys", "log", "modules", "memory", "devices", "net", "mount", "ps", "blocked",
+            ])
         #expect(outputs.first { $0.name == "sys" }.map { $0.size > 1000 } == true)
         let backtrace = try #require(CrashOutputs.crashingBacktrace(directory: job))
         #expect(backtrace.hasPrefix("PID: 1 "))

@@ -22,6 +22,7 @@ import Testing
     }
 
     @Test func commentsOnlyWhenTheyStartTheLine() {
-        #expect(Snippet.commands(in: "  # indented comment\nfoo # not a comment\r\nbar") == ["foo # not a comment", "bar"])
+        #expect(
+            Snippet.commands(in: "  # indented comment\nfoo # not a comment\r\nbar") == ["foo # not a comment", "bar"])
     }
 }

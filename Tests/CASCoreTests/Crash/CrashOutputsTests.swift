@@ -33,7 +33,8 @@ import Testing
         try "bt >> traceback\nsys >> sys\nexit\n".write(toFile: dir + "/crash.in", atomically: true, encoding: .utf8)
         try "12345".write(toFile: dir + "/crash.out", atomically: true, encoding: .utf8)
         try "PID: 1\n".write(toFile: dir + "/traceback", atomically: true, encoding: .utf8)
-        #expect(CrashOutputs.list(directory: dir) == [.init(name: "crash.out", size: 5), .init(name: "traceback", size: 7)])
+        #expect(
+            CrashOutputs.list(directory: dir) == [.init(name: "crash.out", size: 5), .init(name: "traceback", size: 7)])
         #expect(CrashOutputs.crashingBacktrace(directory: dir) == "PID: 1")
         #expect(CrashOutputs.crashingBacktrace(directory: dir + "/none") == nil)
     }

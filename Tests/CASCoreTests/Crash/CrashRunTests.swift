@@ -10,7 +10,9 @@ import Testing
     func fakeRun(_ script: String, timeout: Int = 2) throws -> (CrashRun, String) {
         let job = try T.temporaryDirectory()
         let crash = try T.writeScript(job + "/fake-crash", script)
-        return (CrashRun(crash: crash, directory: job, dump: "vmcore", vmlinux: "vmlinux", timeoutSeconds: timeout), job)
+        return (
+            CrashRun(crash: crash, directory: job, dump: "vmcore", vmlinux: "vmlinux", timeoutSeconds: timeout), job
+        )
     }
 
     @Test func argumentsAreVmlinuxDumpAndInput() {

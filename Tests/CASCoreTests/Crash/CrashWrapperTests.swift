@@ -9,7 +9,8 @@ import Testing
     @Test func scriptTextExecsCrashOnAbsoluteQuotedPaths() {
         let text = CrashWrapper.script(
             crash: "/usr/bin/crash", dump: "vmcore",
-            vmlinux: "usr/lib/debug/lib/modules/6.1.192-tiny-pidfix/vmlinux", directory: "/work/12345/2026.11.23.10.00.00")
+            vmlinux: "usr/lib/debug/lib/modules/6.1.192-tiny-pidfix/vmlinux",
+            directory: "/work/12345/2026.11.23.10.00.00")
         #expect(
             text == """
                 #!/bin/sh
@@ -33,8 +34,10 @@ import Testing
         let root = try T.temporaryDirectory()
         let job = root + "/job it's $HOME `id` \"q\" \\ end"
         try FileManager.default.createDirectory(atPath: job, withIntermediateDirectories: true)
-        let fakeCrash = try T.writeScript(root + "/fake crash's $x", "#!/bin/sh\nfor a; do printf '%s\\n' \"$a\"; done\n")
-        let path = try CrashWrapper.write(crash: fakeCrash, dump: "dump 'x'", vmlinux: "usr/lib/debug/vm $linux", directory: job)
+        let fakeCrash = try T.writeScript(
+            root + "/fake crash's $x", "#!/bin/sh\nfor a; do printf '%s\\n' \"$a\"; done\n")
+        let path = try CrashWrapper.write(
+            crash: fakeCrash, dump: "dump 'x'", vmlinux: "usr/lib/debug/vm $linux", directory: job)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o755)
         let result = try await Command("/bin/sh", ["./crash", "-i", "crash in'put"], workingDirectory: job).run()

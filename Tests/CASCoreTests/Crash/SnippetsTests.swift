@@ -54,7 +54,9 @@ import Testing
         #expect(resolved.failures.first?.hasPrefix("30-broken: exit status 3: oops") == true)
         let seen = T.read(job, "seen")
         #expect(seen.contains("jobdir=\(job)\n"))
-        #expect(seen.contains("pwd=\(URL(fileURLWithPath: job).resolvingSymlinksInPath().path)") || seen.contains("pwd=\(job)"))
+        #expect(
+            seen.contains("pwd=\(URL(fileURLWithPath: job).resolvingSymlinksInPath().path)")
+                || seen.contains("pwd=\(job)"))
         #expect(CrashInput.text(snippets: resolved.texts) == "bt >> traceback\nforeach bt >> site-12345\nexit\n")
     }
 
@@ -73,18 +75,21 @@ import Testing
     @Test func defaultDirectoryPrefersTheInstalledLayout() throws {
         let prefix = try T.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: prefix + "/share/cas/snippets", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: prefix + "/share/cas/snippets", withIntermediateDirectories: true)
         try T.writeScript(prefix + "/bin/cas", "#!/bin/sh\n")
         let found = Snippet.defaultDirectory(executablePath: prefix + "/bin/cas")
-        #expect(found.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
-            == URL(fileURLWithPath: prefix + "/share/cas/snippets").resolvingSymlinksInPath().path)
+        #expect(
+            found.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+                == URL(fileURLWithPath: prefix + "/share/cas/snippets").resolvingSymlinksInPath().path)
     }
 
     @Test func defaultDirectoryInADevelopmentBuildIsTheRepositorySnippets() {
         let executable = CrashTestSupport.packageRoot.appendingPathComponent(".build/debug/cas").path
         let found = Snippet.defaultDirectory(executablePath: executable)
-        #expect(found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            == T.packageRoot.appendingPathComponent("Snippets").standardizedFileURL.path)
+        #expect(
+            found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                == T.packageRoot.appendingPathComponent("Snippets").standardizedFileURL.path)
         #expect(Snippet.defaultDirectory(executablePath: "/nonexistent/bin/cas") == nil)
     }
 
