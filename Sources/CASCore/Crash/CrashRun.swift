@@ -39,7 +39,7 @@ public struct CrashRun: Sendable {
     public func run() async throws(CrashError) -> Duration {
         let outputPath = (directory as NSString).appendingPathComponent(output)
         let command = Command(
-            crash, arguments, workingDirectory: directory, timeout: .seconds(timeoutSeconds),
+            Self.resolve(crash), arguments, workingDirectory: directory, timeout: .seconds(timeoutSeconds),
             output: .fileWithErrors(outputPath))
         let clock = ContinuousClock()
         let start = clock.now
@@ -56,6 +56,15 @@ public struct CrashRun: Sendable {
                 summary: result.summary, lastLines: Self.lastLines(ofFile: outputPath), output: outputPath)
         }
         return clock.now - start
+    }
+
+    /// A bare binary name looked up in the absolute `PATH` entries only, so that a job directory's own
+    /// `crash` wrapper is never found instead (it would exec itself). Unfound names are returned unchanged.
+    public static func resolve(_ binary: String) -> String {
+        guard !binary.contains("/") else { return binary }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let absolute = path.split(separator: ":").filter { $0.hasPrefix("/") }.joined(separator: ":")
+        return findExecutable(binary, path: absolute) ?? binary
     }
 
     /// crash's own diagnosis from its output: the last `crash: …` lines if any, else the last lines.

@@ -13,12 +13,15 @@ public enum CrashWrapper {
     }
 
     /// Writes the script to `<directory>/crash`, mode 0755, and returns its path.
+    ///
+    /// A bare crash name is first resolved on `PATH` (absolute entries only), so the script names the
+    /// same binary the job ran and can never exec itself.
     @discardableResult
     public static func write(
         crash: String, dump: String, vmlinux: String, directory: String
     ) throws(CrashError) -> String {
         let path = (directory as NSString).appendingPathComponent("crash")
-        let text = script(crash: crash, dump: dump, vmlinux: vmlinux, directory: directory)
+        let text = script(crash: CrashRun.resolve(crash), dump: dump, vmlinux: vmlinux, directory: directory)
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)

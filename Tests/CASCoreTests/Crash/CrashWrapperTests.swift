@@ -50,6 +50,16 @@ import Testing
         #expect(direct.standardOutput.hasSuffix("\nx y\n"))
     }
 
+    @Test func writtenScriptResolvesABareNameOnPathNeverItself() throws {
+        let job = try T.temporaryDirectory()
+        try CrashWrapper.write(crash: "sh", dump: "d", vmlinux: "v", directory: job)
+        let text = T.read(job, "crash")
+        let sh = try #require(findExecutable("sh"))
+        #expect(text == "#!/bin/sh\nexec '\(sh)' '\(job)/d' '\(job)/v' \"$@\"\n")
+        #expect(CrashRun.resolve("/x/crash") == "/x/crash")
+        #expect(CrashRun.resolve("no-such-crash-binary") == "no-such-crash-binary")
+    }
+
     @Test func unwritableDirectoryIsCannotWrite() {
         #expect(throws: CrashError.self) {
             try CrashWrapper.write(crash: "crash", dump: "d", vmlinux: "v", directory: "/nonexistent/job")
