@@ -60,4 +60,11 @@ public enum CrashOutputs {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         return crashingBacktrace(in: text)
     }
+
+    /// crash's `WARNING:` lines (e.g. "WARNING: kernel version inconsistency between vmlinux and dumpfile",
+    /// which crash prints and then carries on with exit status 0), for the job log and findings.
+    public static func warnings(in crashOutput: String) -> [String] {
+        crashOutput.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("WARNING: ") }
+    }
 }

@@ -38,4 +38,11 @@ import Testing
         #expect(CrashOutputs.crashingBacktrace(directory: dir) == "PID: 1")
         #expect(CrashOutputs.crashingBacktrace(directory: dir + "/none") == nil)
     }
+
+    @Test func warningsAreCrashsWarningLines() {
+        let out = "WARNING: kernel version inconsistency between vmlinux and dumpfile\n\n      KERNEL: vmlinux\n"
+        #expect(
+            CrashOutputs.warnings(in: out) == ["WARNING: kernel version inconsistency between vmlinux and dumpfile"])
+        #expect(CrashOutputs.warnings(in: "no WARNING: here\n").isEmpty)
+    }
 }

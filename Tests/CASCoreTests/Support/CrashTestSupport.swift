@@ -38,13 +38,17 @@ enum CrashTestSupport {
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var decompressed: [String: String] = [:]
-    private static let cacheDirectory = NSTemporaryDirectory() + "cas-crash-fixture-\(getpid())"
+    static let cacheDirectory = NSTemporaryDirectory() + "cas-crash-fixture-\(getpid())"
 
     /// `<fixture>/<name>.xz` decompressed once per test process; returns the path of the plain file.
     static func fixture(_ name: String) throws -> String {
         lock.lock()
         defer { lock.unlock() }
         if let path = decompressed[name] { return path }
+        if decompressed.isEmpty {
+            // The decompressed fixture (tens of MB) goes when the test process exits.
+            atexit { try? FileManager.default.removeItem(atPath: CrashTestSupport.cacheDirectory) }
+        }
         try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
         let path = cacheDirectory + "/" + name
         let source = fixtureDirectory + "/" + name + ".xz"
