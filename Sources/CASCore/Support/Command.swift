@@ -16,6 +16,9 @@ public struct Command: Sendable {
         case capture(limit: Int)
         /// Written to the file at this path (created or truncated, mode 0640).
         case file(String)
+        /// Written to the file at this path together with standard error, in the order the program
+        /// wrote them (`> file 2>&1`); the result's `standardError` is then empty.
+        case fileWithErrors(String)
         /// Thrown away.
         case discard
     }
@@ -78,7 +81,7 @@ public struct Command: Sendable {
             workingDirectory: workingDirectory.map { FilePath($0) }, platformOptions: options)
         let outputFD: FileDescriptor?
         switch output {
-        case .file(let path):
+        case .file(let path), .fileWithErrors(let path):
             do {
                 outputFD = try FileDescriptor.open(
                     FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead])
@@ -87,13 +90,25 @@ public struct Command: Sendable {
             }
         default: outputFD = nil
         }
+        // With `.file` Subprocess closes the descriptor after spawning; with `.fileWithErrors` we write to it.
+        defer { if case .fileWithErrors = output { try? outputFD?.close() } }
         let captureLimit: Int = if case .capture(let limit) = output { limit } else { 0 }
         let timeout = self.timeout
         let stderrLimit = self.stderrLimit
         do {
             let termination: TerminationStatus
             let collected: (Data, Data, Bool)
-            if let outputFD {
+            if case .fileWithErrors = output, let outputFD {
+                let result = try await Subprocess.run(
+                    config, input: .none, output: .sequence, error: .combinedWithOutput
+                ) { execution in
+                    try await Self.supervise(execution, timeout: timeout) {
+                        await Self.copy(execution.standardOutput, to: outputFD)
+                        return (Data(), Data())
+                    }
+                }
+                (termination, collected) = (result.terminationStatus, result.closureResult)
+            } else if let outputFD {
                 let result = try await Subprocess.run(
                     config, input: .none, output: .fileDescriptor(outputFD, closeAfterSpawningProcess: true),
                     error: .sequence
@@ -169,6 +184,18 @@ public struct Command: Sendable {
             let result = collected ?? (Data(), Data(), true)
             return (result.0, result.1, timedOut)
         }
+    }
+
+    /// Copies a pipe to a file descriptor until the pipe closes (write errors end the copy, not the run).
+    private static func copy(_ sequence: SubprocessOutputSequence, to fd: FileDescriptor) async {
+        var writable = true
+        do {
+            for try await buffer in sequence where writable {
+                buffer.withUnsafeBytes { raw in
+                    do { _ = try fd.writeAll(raw) } catch { writable = false }
+                }
+            }
+        } catch {}
     }
 
     /// Reads a pipe to its end, keeping at most `limit` bytes: the first ones, or the last ones.

@@ -1,0 +1,79 @@
+import Foundation
+
+/// `-m/--modules`: the loaded modules from crash's `mod` table, and a second pass that loads their debug files.
+public enum CrashModules {
+    /// The command file and crash output of the second pass, in the job directory.
+    public static let inputName = "crash-modules.in"
+    public static let outputName = "crash-modules.out"
+    /// The second pass's outputs: the `mod -S` table, and the backtraces with module symbols resolved.
+    public static let tableName = "modules-debug"
+    public static let tracebackName = "traceback-modules"
+
+    /// One row of crash's `mod` table.
+    public struct Row: Sendable, Equatable {
+        public var name: String
+        /// The object file crash loaded for it, or nil for "(not loaded)".
+        public var objectFile: String?
+    }
+
+    /// Parses crash's `mod` table (`MODULE NAME BASE SIZE OBJECT FILE`); lines that are not rows are ignored.
+    public static func rows(inTable text: String) -> [Row] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(whereSeparator: \.isWhitespace)
+            guard fields.count >= 5, fields[0].count >= 8, fields[0].allSatisfy(\.isHexDigit),
+                fields[2].allSatisfy(\.isHexDigit), fields[3].allSatisfy(\.isNumber)
+            else { return nil }
+            let object = fields[4...].joined(separator: " ")
+            return Row(name: String(fields[1]), objectFile: object.hasPrefix("(not loaded)") ? nil : object)
+        }
+    }
+
+    /// The module names of a `mod` table, in table order.
+    public static func names(inTable text: String) -> [String] { rows(inTable: text).map(\.name) }
+
+    /// The modules of a `mod -S` table that crash found no debug file for.
+    public static func missing(inTable text: String) -> [String] {
+        rows(inTable: text).filter { $0.objectFile == nil }.map(\.name)
+    }
+
+    /// The second pass's `crash.in`: load every module debug file under `directory` (`mod -S`, which
+    /// searches the tree for `<name>.ko`, `.ko.debug`, `.ko.xz`… with `-`/`_` alike), then rerun the backtraces.
+    ///
+    /// crash splits its command lines at blanks and reads `|` and `>` itself, so such paths are refused.
+    public static func secondPassInput(moduleDirectory directory: String) throws(CrashError) -> String {
+        guard !directory.isEmpty, !directory.contains(where: { $0.isWhitespace || "'\"|>;`".contains($0) }) else {
+            throw .unsafeCrashPath(directory)
+        }
+        return CrashInput.text(snippets: [
+            """
+            mod -S \(directory) >> \(tableName)
+            bt >> \(tracebackName)
+            bt -a >> \(tracebackName)
+            """
+        ])
+    }
+
+    /// Writes the second pass's input and runs it like the first pass (same crash, dump, vmlinux, timeout).
+    ///
+    /// Returns the modules crash found no debug file for.
+    public static func runSecondPass(_ firstPass: CrashRun, moduleDirectory: String) async throws(CrashError)
+        -> [String]
+    {
+        let text = try secondPassInput(moduleDirectory: moduleDirectory)
+        let inputPath = (firstPass.directory as NSString).appendingPathComponent(inputName)
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: inputPath))
+        } catch {
+            throw .cannotWrite(inputPath, (error as NSError).localizedDescription)
+        }
+        var run = firstPass
+        run.input = inputName
+        run.output = outputName
+        try await run.run()
+        let table =
+            (try? String(
+                contentsOfFile: (firstPass.directory as NSString).appendingPathComponent(tableName), encoding: .utf8))
+            ?? ""
+        return missing(inTable: table)
+    }
+}
