@@ -23,11 +23,32 @@ extension CASAdmin {
                 let settings = try global.loadSettings()
                 switch what {
                 case .servers: try listServers(Store(path: settings.database))
+                case .jobs: try listJobs(Store(path: settings.database))
                 default: throw NotAvailableYet("cas-admin list \(what.rawValue)")
                 }
             }
         }
     
+        func listJobs(_ store: Store) throws {
+            let jobs = try store.jobs()
+            if global.json { return try printJSON(jobs) }
+            print("ID                STATE        KERNEL                          SERVER           STARTED               DIRECTORY")
+            for job in jobs {
+                let started = ISO8601DateFormatter().string(from: job.startedAt)
+                let kernel = [job.release, job.arch].compactMap { $0 }.joined(separator: " ")
+                var line = [
+                    job.caseId.padding(toLength: 17, withPad: " ", startingAt: 0),
+                    job.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
+                    (kernel.isEmpty ? "-" : kernel).padding(toLength: 31, withPad: " ", startingAt: 0),
+                    (job.server ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0),
+                    started.padding(toLength: 21, withPad: " ", startingAt: 0),
+                    job.directory,
+                ].joined(separator: " ")
+                if job.state == .failed { line += "  (\(job.step ?? "?"): \(job.error ?? ""))" }
+                print(line)
+            }
+        }
+
         func listServers(_ store: Store) throws {
             let servers = try store.servers()
             if global.json { return try printJSON(servers) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CASCLI
 import CASCore
+import Foundation
 
 @main
 struct CAS: AsyncParsableCommand {
@@ -55,9 +56,24 @@ struct CAS: AsyncParsableCommand {
     func run() async throws {
         try requireJob()
         global.bootstrapLogging()
-        try await reportingErrors("cas") {
-            _ = try global.loadSettings()
-            throw NotAvailableYet("the analysis job (cas -i ID -f FILE)")
+        let report = try await reportingErrors("cas") { () async throws -> JobReport in
+            let settings = try global.loadSettings()
+            let store = try Store(path: settings.database)
+            let file = URL(fileURLWithPath: self.file!).standardizedFileURL.path
+            let request = JobRequest(
+                caseId: identifier!, file: file, emails: email, modules: modules,
+                executablePath: FileSystem.executablePath())
+            let job = try AnalysisJob.start(request, settings: settings, store: store)
+            return await job.run()
         }
+        if global.json { try printJSON(report) }
+        if let error = report.error {
+            FileHandle.standardError.write(Data("cas: \(report.step ?? "job") failed: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("cas: the log is \(report.directory)/\(report.id).log\n".utf8))
+        } else if !global.json {
+            print(report.directory)
+        }
+        let status = report.exitStatus ?? 0
+        if status != 0 { throw ExitCode(status) }
     }
 }

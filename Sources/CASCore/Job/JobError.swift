@@ -2,12 +2,15 @@
 public enum JobError: CASError {
     case badID(String)
     case cannotCreate(String, String)
+    /// The user's file cannot be used (missing, unreadable, not a file).
+    case input(String, String)
     case stage(step: String, error: any CASError)
 
     public var description: String {
         switch self {
         case .badID(let problem): "bad ID: \(problem)"
         case .cannotCreate(let path, let why): "cannot create \(path): \(why)"
+        case .input(let path, let why): "\(path): \(why)"
         case .stage(_, let error): error.description
         }
     }
@@ -16,6 +19,7 @@ public enum JobError: CASError {
         switch self {
         case .badID: .usage
         case .cannotCreate: .cannotWrite
+        case .input: .noInput
         case .stage(_, let error): error.exitStatus
         }
     }

@@ -15,4 +15,10 @@ public enum FileSystem {
         guard stat(path, &st) == 0 else { return nil }
         return Int64(st.st_size)
     }
+
+    /// The absolute path of the running executable (`/proc/self/exe`), else `argv[0]`.
+    public static func executablePath() -> String {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        return CommandLine.arguments[0]
+    }
 }

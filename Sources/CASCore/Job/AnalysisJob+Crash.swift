@@ -1,0 +1,110 @@
+import Foundation
+
+extension AnalysisJob {
+    /// Writes `crash.in` and the wrapper, runs crash where the dump's architecture says, then the module pass.
+    func analyse(identity: KernelIdentity, match: KernelMatch, dump: String, vmlinux: String) async throws(JobError) {
+        let hostArch = CrashPlace.hostArchitecture()
+        let place = CrashPlace.choose(
+            dumpArch: identity.arch ?? hostArch, hostArch: hostArch, crash32: settings.crash32,
+            localAnalysis: settings.localAnalysis)
+        let crash: String
+        switch place {
+        case .crash32(let path): crash = path
+        default: crash = settings.crash
+        }
+        guard let snippets = settings.snippets ?? Snippet.defaultDirectory(executablePath: request.executablePath) else {
+            throw .stage(step: "analysing", error: CrashError.noSnippets("the installed snippets (set [settings] snippets)"))
+        }
+        let context = SnippetContext(
+            arch: identity.arch ?? hostArch, release: identity.release ?? match.kernel.release,
+            jobDirectory: directory.path, caseID: request.caseId)
+        let vmlinuxPath = directory.path + "/" + vmlinux
+        do {
+            let prepared = try await CrashPreparation.prepare(
+                snippetsDirectory: snippets, context: context, crash: crash, dump: dump, vmlinux: vmlinuxPath)
+            for failure in prepared.snippetFailures { logger.warning("snippet skipped: \(failure)") }
+        } catch {
+            throw .stage(step: "analysing", error: error)
+        }
+        let run = CrashRun(
+            crash: crash, directory: directory.path, dump: dump, vmlinux: vmlinuxPath,
+            timeoutSeconds: settings.crashTimeout)
+        switch place {
+        case .remote(let arch):
+            try await runRemote(arch: arch, input: "crash.in", output: "crash.out")
+        case .local, .crash32:
+            logger.info("running \(crash) on this host")
+            report.server = ProcessInfo.processInfo.hostName
+            do { try await run.run() } catch { throw .stage(step: "analysing", error: error) }
+        }
+        record.server = report.server
+        let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
+        for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
+        if request.modules { try await loadModules(match: match, run: run, place: place) }
+    }
+
+    /// Runs a crash batch on a server of `arch` over ssh.
+    func runRemote(arch: String, input: String, output: String) async throws(JobError) {
+        let ssh = SSH(user: settings.casUser, options: settings.sshOptions, connectTimeout: settings.sshConnectTimeout)
+        let command =
+            "cd \(SSH.quote(directory.path)) && ./crash -s -i \(SSH.quote(input)) > \(SSH.quote(output)) 2>&1"
+        let outcome: (server: String, result: Command.Result)
+        do {
+            outcome = try await RemoteRunner(ssh: ssh, store: store).run(
+                arch: arch, remoteCommand: command, timeout: .seconds(settings.crashTimeout)
+            ) { logger.info("\($0)") }
+        } catch {
+            throw .stage(step: "analysing", error: error)
+        }
+        report.server = outcome.server
+        let outputPath = directory.path + "/" + output
+        if outcome.result.timedOut {
+            throw .stage(step: "analysing", error: CrashError.timedOut(seconds: settings.crashTimeout, directory: directory.path))
+        }
+        guard outcome.result.succeeded else {
+            throw .stage(step: "analysing", error: CrashError.failed(
+                summary: "on \(outcome.server): \(outcome.result.summary)",
+                lastLines: CrashRun.lastLines(ofFile: outputPath), output: outputPath))
+        }
+    }
+
+    /// `-m`: extracts the loaded modules' debug files next to the vmlinux and runs the second pass.
+    func loadModules(match: KernelMatch, run: CrashRun, place: CrashPlace) async throws(JobError) {
+        let table = (try? String(contentsOfFile: directory.path + "/modules", encoding: .utf8)) ?? ""
+        let names = CrashModules.names(inTable: table)
+        guard !names.isEmpty else {
+            logger.info("-m: no modules were loaded")
+            return
+        }
+        let extracted: VmlinuxCache.Extracted
+        do {
+            extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: names)
+        } catch {
+            throw .stage(step: "analysing", error: error)
+        }
+        let noFile = names.filter { extracted.modules[$0] == nil }
+        if !noFile.isEmpty { logger.warning("-m: no debug file in the package for: \(noFile.joined(separator: ", "))") }
+        guard let entry = extracted.entry?.path else {
+            logger.warning("-m: the kernel is a loose vmlinux; no module debug files to load")
+            return
+        }
+        do {
+            switch place {
+            case .remote(let arch):
+                let text = try CrashModules.secondPassInput(moduleDirectory: entry)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: directory.path + "/" + CrashModules.inputName))
+                try await runRemote(arch: arch, input: CrashModules.inputName, output: CrashModules.outputName)
+            case .local, .crash32:
+                let missing = try await CrashModules.runSecondPass(run, moduleDirectory: entry)
+                if !missing.isEmpty { logger.warning("-m: crash loaded no debug info for: \(missing.joined(separator: ", "))") }
+            }
+        } catch let error as JobError {
+            throw error
+        } catch let error as CrashError {
+            throw .stage(step: "analysing", error: error)
+        } catch {
+            throw .cannotCreate(directory.path + "/" + CrashModules.inputName, "\(error)")
+        }
+        logger.info("-m: module symbols loaded from \(entry) (see \(CrashModules.outputName))")
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+extension AnalysisJob {
+    /// intake → identify → locate → extract → analyse.
+    func runStages() async throws(JobError) {
+        enter(.unpacking)
+        let intake = try await timed("unpacking") { () throws(JobError) -> IntakeRecord in
+            do {
+                return try Identification.intake(file: request.file, jobDirectory: directory.path, settings: settings)
+            } catch {
+                throw .stage(step: "unpacking", error: error)
+            }
+        }
+        logger.info("\(intake.summary)")
+        for warning in intake.warnings { logger.warning("\(warning)") }
+        let dumpPath = directory.path + "/" + intake.dump
+        report.dump = intake.dump
+        report.member = intake.layers.isEmpty ? nil : intake.dump
+        record.dump = intake.dump
+
+        enter(.identifying)
+        let identity = try await timed("identifying") { () throws(JobError) -> KernelIdentity in
+            do {
+                let source = try FileByteSource(path: dumpPath)
+                return try DumpIdentifier.identify(source, name: intake.dump, bufferSize: settings.bufferSize)
+            } catch let error as DumpError {
+                throw .stage(step: "identifying", error: error)
+            } catch let error as ByteSourceError {
+                throw .stage(step: "identifying", error: error)
+            } catch {
+                throw .stage(step: "identifying", error: CommandError.cannotStart("identify", "\(error)"))
+            }
+        }
+        report.kernel = .init(
+            format: identity.format, release: identity.release, version: identity.version, arch: identity.arch,
+            buildId: identity.buildId)
+        (record.release, record.arch, record.buildId) = (identity.release, identity.arch, identity.buildId)
+        logger.info(
+            "kernel \(identity.release ?? "?") \(identity.arch ?? "?") build ID \(identity.buildId ?? "none") (\(identity.format))")
+
+        enter(.locating)
+        let match = try await timed("locating") { () throws(JobError) -> KernelMatch in
+            do {
+                return try DebuginfoIndex(store: store).lookup(
+                    buildId: identity.buildId, release: identity.release, arch: identity.arch, banner: identity.banner)
+            } catch {
+                throw .stage(step: "locating", error: error)
+            }
+        }
+        logger.info("\(match.explanation)")
+        report.debuginfo = .init(package: match.kernel.packagePath, vmlinux: nil, match: match.explanation)
+
+        enter(.extracting)
+        let vmlinux = try await timed("extracting") { () throws(JobError) -> String in
+            try await extract(match, release: identity.release ?? match.kernel.release)
+        }
+        report.debuginfo?.vmlinux = vmlinux
+        record.vmlinux = vmlinux
+
+        enter(.analysing)
+        try await timed("analysing") { () throws(JobError) in
+            try await analyse(identity: identity, match: match, dump: dumpPath, vmlinux: vmlinux)
+        }
+        report.outputs = Dictionary(
+            CrashOutputs.list(directory: directory.path).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Gets the vmlinux from the cache (extracting it once) and links it into the job directory at its
+    /// package path; returns that path, relative to the job directory.
+    func extract(_ match: KernelMatch, release: String) async throws(JobError) -> String {
+        let extracted: VmlinuxCache.Extracted
+        do {
+            extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match)
+        } catch {
+            throw .stage(step: "extracting", error: error)
+        }
+        if let entry = extracted.entry {
+            cacheLock = try? DirectoryLock(path: entry.path, exclusive: false, wait: true)
+        }
+        logger.info("vmlinux \(extracted.extracted ? "extracted to" : "cached at") \(extracted.vmlinux.path)")
+        var inPackage = match.kernel.vmlinuxPath
+        if match.kernel.packageKind == "vmlinux" || !inPackage.contains("/usr/lib/debug/") && !inPackage.hasPrefix("usr/lib/debug/") {
+            inPackage = "usr/lib/debug/lib/modules/\(release)/vmlinux"
+        }
+        while inPackage.hasPrefix("/") { inPackage.removeFirst() }
+        let link = directory.path + "/" + inPackage
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: extracted.vmlinux.path)
+        } catch {
+            throw .cannotCreate(link, (error as NSError).localizedDescription)
+        }
+        return inPackage
+    }
+}

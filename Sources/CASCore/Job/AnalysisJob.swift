@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+
+/// What an analyst asked for: `cas -i ID -f FILE [-e EMAIL]... [-m]`.
+public struct JobRequest: Sendable {
+    public var caseId: String
+    /// The user's file, absolute; never moved or changed.
+    public var file: String
+    public var emails: [String]
+    public var modules: Bool
+    /// The running executable, to find the installed snippets.
+    public var executablePath: String
+
+    public init(caseId: String, file: String, emails: [String] = [], modules: Bool = false, executablePath: String) {
+        self.caseId = caseId
+        self.file = file
+        self.emails = emails
+        self.modules = modules
+        self.executablePath = executablePath
+    }
+}
+
+/// One analysis job: the stages in order (intake → identify → locate → extract → analyse), each recorded
+/// in the jobs table, the process log and `job.json`. `Job/` only sequences; every stage does its own work.
+public final class AnalysisJob: @unchecked Sendable {
+    public let request: JobRequest
+    public let settings: Settings
+    public let store: Store
+    public let directory: JobDirectory
+    public private(set) var report: JobReport
+    var record: JobRecord
+    let logger = Logger.cas("cas")
+    private let lock: DirectoryLock?
+    private let logToken: LogFileToken?
+    var cacheLock: DirectoryLock?
+
+    /// Checks the input, then creates the job directory (locked for the job's life), its log and its row.
+    /// Nothing is written when the ID or the file is unusable.
+    public static func start(_ request: JobRequest, settings: Settings, store: Store) throws(JobError) -> AnalysisJob {
+        if let problem = CaseID.problem(request.caseId) { throw .badID(problem) }
+        try checkReadable(request.file)
+        let directory = try JobDirectory.create(workDirectory: settings.workDirectory, caseId: request.caseId)
+        return try AnalysisJob(request: request, settings: settings, store: store, directory: directory)
+    }
+
+    private init(request: JobRequest, settings: Settings, store: Store, directory: JobDirectory) throws(JobError) {
+        self.request = request
+        self.settings = settings
+        self.store = store
+        self.directory = directory
+        lock = try? DirectoryLock(path: directory.path, exclusive: true, wait: false)
+        logToken = try? LogSink.shared.attach(
+            file: directory.logPath, level: settings.debugLevel == .debug ? .debug : .info)
+        let now = Date()
+        report = JobReport(id: request.caseId, directory: directory.path, file: request.file, startedAt: now)
+        do {
+            record = try store.insertJob(
+                JobRecord(caseId: request.caseId, directory: directory.path, pid: getpid(), startedAt: now))
+        } catch {
+            throw .stage(step: "starting", error: error)
+        }
+        try directory.pointLatest()
+    }
+
+    deinit {
+        if let logToken { LogSink.shared.detach(logToken) }
+        cacheLock?.unlock()
+        lock?.unlock()
+    }
+
+    static func checkReadable(_ file: String) throws(JobError) {
+        var st = stat()
+        guard stat(file, &st) == 0 else {
+            throw .input(file, String(cString: strerror(errno)).lowercased())
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .input(file, "not a regular file") }
+        guard access(file, R_OK) == 0 else { throw .input(file, "not readable by \(Settings.currentUserName())") }
+    }
+
+    /// Runs every stage; never throws: a failure is recorded (state, step, error) and returned in the report.
+    public func run() async -> JobReport {
+        logger.info("job \(request.caseId) in \(directory.path)")
+        logger.info("input \(request.file) (\(ByteCount.format(FileSystem.size(request.file) ?? 0)))")
+        do {
+            try await runStages()
+            report.state = JobRecord.State.done.rawValue
+            record.state = .done
+            logger.info("done: \(directory.path)")
+        } catch {
+            fail(error)
+        }
+        finish()
+        return report
+    }
+
+    /// Records the failing step and error.
+    func fail(_ error: JobError) {
+        let step = record.state.rawValue
+        let message: String
+        let status: ExitStatus
+        if case .stage(_, let inner) = error {
+            message = inner.description
+            status = inner.exitStatus
+        } else {
+            message = error.description
+            status = error.exitStatus
+        }
+        logger.error("\(step) failed: \(message)")
+        report.state = JobRecord.State.failed.rawValue
+        report.step = step
+        report.error = message
+        report.exitStatus = status.rawValue
+        record.state = .failed
+        record.step = step
+        record.error = message
+    }
+
+    /// Moves to `state`, recording it in the table and `job.json`.
+    func enter(_ state: JobRecord.State) {
+        record.state = state
+        report.state = state.rawValue
+        save()
+    }
+
+    func save() {
+        do {
+            try store.updateJob(record)
+        } catch {
+            logger.warning("cannot record the job's state: \(error.description)")
+        }
+        if report.dump != nil {
+            do { try JobJSON.write(report, to: directory.path) } catch {
+                logger.warning("cannot write job.json: \(error)")
+            }
+        }
+    }
+
+    private func finish() {
+        report.finishedAt = Date()
+        record.finishedAt = report.finishedAt
+        if report.exitStatus == nil { report.exitStatus = ExitStatus.ok.rawValue }
+        save()
+    }
+
+    /// Times one stage into the report.
+    func timed<T>(_ name: String, _ body: () async throws(JobError) -> T) async throws(JobError) -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await body()
+        let elapsed = clock.now - start
+        report.timings[name] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return result
+    }
+}
