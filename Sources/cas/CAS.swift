@@ -21,7 +21,7 @@ struct CAS: AsyncParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [Identify.self]
+        subcommands: [Identify.self, Findings.self]
     )
 
     @Option(name: [.customShort("i"), .long], help: "Unique ID for the core, usually the case number.")
@@ -38,7 +38,13 @@ struct CAS: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// Only checks what was given: the parent's validate() also runs before subcommands like `identify`.
     func validate() throws {
+        if let identifier, let problem = CaseID.problem(identifier) { throw ValidationError("bad -i: \(problem)") }
+        if let file, file.isEmpty { throw ValidationError("-f needs a file name") }
+    }
+
+    func requireJob() throws {
         guard let identifier else {
             throw ValidationError("missing -i ID (the case number the job is filed under)")
         }
@@ -47,6 +53,7 @@ struct CAS: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try requireJob()
         global.bootstrapLogging()
         try await reportingErrors("cas") {
             _ = try global.loadSettings()
