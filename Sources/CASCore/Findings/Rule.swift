@@ -58,6 +58,12 @@ public struct Rule: Sendable, Equatable {
         public var comparison: Comparison
         public var value: Double
 
+        public init(group: Int, comparison: Comparison, value: Double) {
+            self.group = group
+            self.comparison = comparison
+            self.value = value
+        }
+
         /// True when the captured text is a number that satisfies the comparison.
         public func holds(for captured: String) -> Bool {
             guard let number = Double(captured.trimmingCharacters(in: .whitespaces)) else { return false }

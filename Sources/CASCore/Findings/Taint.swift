@@ -8,6 +8,12 @@ public struct Taint: Codable, Sendable, Equatable {
     /// What each set flag means, in flag order.
     public var meanings: [String]
 
+    public init(tainted: Bool, flags: String?, meanings: [String]) {
+        self.tainted = tainted
+        self.flags = flags
+        self.meanings = meanings
+    }
+
     /// The kernel's taint letters (Documentation/admin-guide/tainted-kernels.rst).
     public static let letters: [Character: String] = [
         "P": "proprietary module loaded", "F": "module force-loaded", "S": "running out of specification",
