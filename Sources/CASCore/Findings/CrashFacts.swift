@@ -27,6 +27,13 @@ public struct CrashFacts: Codable, Sendable, Equatable {
         /// The task_struct address.
         public var address: String
 
+        public init(pid: Int, command: String, cpu: Int, address: String) {
+            self.pid = pid
+            self.command = command
+            self.cpu = cpu
+            self.address = address
+        }
+
         /// `PID 1 "init" on CPU 0`.
         public var summary: String { "PID \(pid) \"\(command)\" on CPU \(cpu)" }
     }

@@ -55,11 +55,10 @@ public struct Taint: Codable, Sendable, Equatable {
         return nil
     }
 
-    /// The flag letters of `G           O      6.1.0 #1`: the leading single-capital words, without the
-    /// `G` placeholder (which only says "no proprietary module").
+    /// The flag letters of `P           OE     6.1.0 #1`: the run of capitals and spaces before the release
+    /// (one fixed column per flag), without the `G` placeholder (which only says "no proprietary module").
     static func flags(from text: Substring) -> String {
-        let words = text.split(separator: " ")
-        let flagWords = words.prefix { $0.count == 1 && $0.first!.isUppercase }
-        return String(flagWords.map { $0.first! }.filter { $0 != "G" })
+        let field = text.prefix { $0 == " " || ($0.isUppercase && $0.isLetter && $0.isASCII) }
+        return String(field.filter { $0 != " " && $0 != "G" })
     }
 }
