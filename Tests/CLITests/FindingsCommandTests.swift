@@ -36,15 +36,20 @@ struct FindingsCommandTests {
     @Test("--json prints the findings array and job.json gets it, with the site rules of --config")
     func json() throws {
         let fixture = try CLIFindingsFixture()
-        try fixture.writeJob(["log": Self.log, "sys": Self.sys, "traceback": Self.traceback,
-            "job.json": #"{"id": "CASE-1", "state": "done"}"#])
+        try fixture.writeJob([
+            "log": Self.log, "sys": Self.sys, "traceback": Self.traceback,
+            "job.json": #"{"id": "CASE-1", "state": "done"}"#,
+        ])
         try fixture.writeSiteRule("acme.rules", Self.siteRule)
 
         let result = try fixture.run(["findings", fixture.job, "--json", "--config", fixture.config])
         #expect(result.status == 0, "\(result.stderr)")
         let data = Data(result.stdout.utf8)
         let findings = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
-        #expect(findings.compactMap { $0["id"] as? String } == ["acme-raid-reset", "hung-task", "sysrq-crash", "out-of-tree-module"])
+        #expect(
+            findings.compactMap { $0["id"] as? String } == [
+                "acme-raid-reset", "hung-task", "sysrq-crash", "out-of-tree-module",
+            ])
         #expect(findings.first?["details"] as? [String] == ["0000:3b:00.0 fw 8.2"])
         #expect(findings.first?["severity"] as? String == "critical")
 
@@ -54,7 +59,10 @@ struct FindingsCommandTests {
         #expect(record["id"] as? String == "CASE-1")
         #expect((record["findings"] as? [Any])?.count == 4)
         let text = try String(contentsOfFile: fixture.job + "/findings.txt", encoding: .utf8)
-        #expect(text.hasPrefix("CRITICAL: ACME RAID controller reset (firmware bug): 0000:3b:00.0 fw 8.2 — PID 9001 \"bash\" on CPU 1\n"))
+        #expect(
+            text.hasPrefix(
+                "CRITICAL: ACME RAID controller reset (firmware bug): 0000:3b:00.0 fw 8.2 — PID 9001 \"bash\" on CPU 1\n"
+            ))
     }
 
     @Test("without --json it prints findings.txt; without site rules only the built-ins fire")
@@ -121,7 +129,9 @@ struct CLIFindingsFixture {
     static func casBinary() throws -> String {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<6 {
-            for candidate in [directory.appendingPathComponent("cas"), directory.appendingPathComponent(".build/debug/cas")]
+            for candidate in [
+                directory.appendingPathComponent("cas"), directory.appendingPathComponent(".build/debug/cas"),
+            ]
             where FileManager.default.isExecutableFile(atPath: candidate.path) {
                 return candidate.path
             }
@@ -148,6 +158,8 @@ struct CLIFindingsFixture {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 }

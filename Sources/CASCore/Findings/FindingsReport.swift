@@ -39,9 +39,11 @@ public struct FindingsReport: Codable, Sendable, Equatable {
         } else {
             lines.append("Findings (most severe first):")
             for finding in findings {
-                let label = "[\(finding.severity.rawValue.uppercased())]".padding(toLength: 11, withPad: " ", startingAt: 0)
+                let label = "[\(finding.severity.rawValue.uppercased())]".padding(
+                    toLength: 11, withPad: " ", startingAt: 0)
                 let times = finding.count == 1 ? "1 line" : "\(finding.count) lines"
-                lines.append("\(label)\(finding.id): \(finding.title) (\(times) in \(finding.files.joined(separator: ", ")))")
+                lines.append(
+                    "\(label)\(finding.id): \(finding.title) (\(times) in \(finding.files.joined(separator: ", ")))")
                 let indent = String(repeating: " ", count: 11)
                 if !finding.details.isEmpty { lines.append(indent + finding.details.joined(separator: ", ")) }
                 lines.append(indent + "> " + finding.evidence)

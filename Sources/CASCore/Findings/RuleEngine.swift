@@ -30,7 +30,9 @@ public enum RuleEngine {
         var evidence: String?
         for file in rule.files {
             guard let text = outputs[file], matches(pattern, text) else { continue }
-            if lineCache[file] == nil { lineCache[file] = text.split(separator: "\n", omittingEmptySubsequences: false) }
+            if lineCache[file] == nil {
+                lineCache[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            }
             var matchedHere = false
             for line in lineCache[file]! {
                 let string = String(line)

@@ -33,7 +33,8 @@ public enum RuleParser {
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else {
-                throw .syntax(path: path, line: lineNumber, message: "expected 'key = value' or '[rule-id]', got '\(line)'")
+                throw .syntax(
+                    path: path, line: lineNumber, message: "expected 'key = value' or '[rule-id]', got '\(line)'")
             }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
@@ -93,23 +94,30 @@ public enum RuleParser {
             var minCount = 1
             if let text = values["min-count"] {
                 guard let number = Int(text.text), number >= 1 else {
-                    throw .syntax(path: path, line: text.line, message: "bad min-count '\(text.text)': expected a whole number ≥ 1")
+                    throw .syntax(
+                        path: path, line: text.line,
+                        message: "bad min-count '\(text.text)': expected a whole number ≥ 1")
                 }
                 minCount = number
             }
             var condition: Rule.Condition?
             if let text = values["when"] {
                 guard let parsed = Rule.Condition.parse(text.text) else {
-                    throw .syntax(path: path, line: text.line, message: "bad when '\(text.text)': expected '{N} < NUMBER' (or <=, >, >=, ==, !=)")
+                    throw .syntax(
+                        path: path, line: text.line,
+                        message: "bad when '\(text.text)': expected '{N} < NUMBER' (or <=, >, >=, ==, !=)")
                 }
                 guard parsed.group <= groups else {
-                    throw .syntax(path: path, line: text.line, message: "when uses {\(parsed.group)} but the pattern has \(groups) capture group(s)")
+                    throw .syntax(
+                        path: path, line: text.line,
+                        message: "when uses {\(parsed.group)} but the pattern has \(groups) capture group(s)")
                 }
                 condition = parsed
             }
             let files = try required("files").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if !disabled, let bad = files.first(where: { $0.isEmpty || $0.contains("/") || $0 == ".." }) {
-                throw .syntax(path: path, line: values["files"]!.line, message: "bad output file name '\(bad)' in files")
+                throw .syntax(
+                    path: path, line: values["files"]!.line, message: "bad output file name '\(bad)' in files")
             }
             return Rule(
                 id: id, title: try required("title"), severity: severity ?? .info, files: files, pattern: pattern,
@@ -122,7 +130,8 @@ public enum RuleParser {
             switch value.text.lowercased() {
             case "yes", "true", "on", "1": return true
             case "no", "false", "off", "0": return false
-            default: throw .syntax(path: path, line: value.line, message: "bad \(key) '\(value.text)': expected yes or no")
+            default:
+                throw .syntax(path: path, line: value.line, message: "bad \(key) '\(value.text)': expected yes or no")
             }
         }
 
@@ -130,7 +139,9 @@ public enum RuleParser {
             do {
                 return try NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
             } catch {
-                throw .syntax(path: path, line: values[key]!.line, message: "\(key) is not a valid regular expression: \(pattern)")
+                throw .syntax(
+                    path: path, line: values[key]!.line, message: "\(key) is not a valid regular expression: \(pattern)"
+                )
             }
         }
     }

@@ -11,7 +11,10 @@ enum Trigger {
             ("Machine check", "machine check exception (hardware error)"),
             ("machine check", "machine check exception (hardware error)"),
             ("NMI IOCK error", "NMI: I/O channel check (hardware; kernel.panic_on_io_nmi)"),
-            ("NMI: Not continuing", "unknown or unrecovered NMI (kernel.unknown_nmi_panic / panic_on_unrecovered_nmi, NMI button)"),
+            (
+                "NMI: Not continuing",
+                "unknown or unrecovered NMI (kernel.unknown_nmi_panic / panic_on_unrecovered_nmi, NMI button)"
+            ),
             ("panic_on_warn set", "a kernel WARNING with kernel.panic_on_warn"),
             ("Out of memory", "out of memory (vm.panic_on_oom, or no killable process left)"),
             ("System is deadlocked on memory", "out of memory with no killable process left"),
@@ -23,11 +26,14 @@ enum Trigger {
         if log.contains("sysrq: Trigger a crash") || log.contains("SysRq : Trigger a crash") {
             return table[0].meaning
         }
-        let oops = panic.contains("Fatal exception") || panic.hasPrefix("Oops") || panic.hasPrefix("BUG:")
+        let oops =
+            panic.contains("Fatal exception") || panic.hasPrefix("Oops") || panic.hasPrefix("BUG:")
             || panic.contains("general protection fault") || log.contains("Oops: ")
         guard oops else { return nil }
         let how = panic.contains("Fatal exception") ? "kernel.panic_on_oops" : "kdump on oops"
-        if log.contains("kernel BUG at") || panic.contains("kernel BUG at") { return "BUG() assertion (kernel BUG at …), \(how)" }
+        if log.contains("kernel BUG at") || panic.contains("kernel BUG at") {
+            return "BUG() assertion (kernel BUG at …), \(how)"
+        }
         if log.contains("NULL pointer dereference") || panic.contains("NULL pointer dereference") {
             return "oops: NULL pointer dereference, \(how)"
         }

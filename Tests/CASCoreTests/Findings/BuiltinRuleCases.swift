@@ -38,12 +38,16 @@ let builtinRuleCases: [BuiltinRuleCase] = [
         hit: "[ 4401.220133] kernel BUG at fs/ext4/inode.c:3707!\n"
             + "[ 4401.220170] invalid opcode: 0000 [#1] SMP PTI",
         details: ["fs/ext4/inode.c:3707"],
-        nearMiss: "[ 4401.220133] WARNING: CPU: 2 PID: 811 at fs/ext4/inode.c:3707 ext4_set_page_dirty+0x3b/0x50 [ext4]"),
+        nearMiss: "[ 4401.220133] WARNING: CPU: 2 PID: 811 at fs/ext4/inode.c:3707 ext4_set_page_dirty+0x3b/0x50 [ext4]"
+    ),
     .init(
         id: "general-protection-fault", file: "log",
-        hit: "[ 2210.104455] general protection fault, probably for non-canonical address 0xdead000000000122: 0000 [#1] SMP NOPTI",
+        hit:
+            "[ 2210.104455] general protection fault, probably for non-canonical address 0xdead000000000122: 0000 [#1] SMP NOPTI",
         details: ["0xdead000000000122"],
-        nearMiss: "[ 2210.104455] traps: a.out[2711] general protection fault ip:401136 sp:7ffc9b7a0d20 error:0 in a.out[401000+1000]"),
+        nearMiss:
+            "[ 2210.104455] traps: a.out[2711] general protection fault ip:401136 sp:7ffc9b7a0d20 error:0 in a.out[401000+1000]"
+    ),
     .init(
         id: "panic-kill-init", file: "sys",
         hit: "       PANIC: \"Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009\"",
@@ -96,11 +100,15 @@ let builtinRuleCases: [BuiltinRuleCase] = [
         nearMiss: "[    0.062837] rcu: RCU calculated value of scheduler-enlistment delay is 25 jiffies."),
     .init(
         id: "warning-storm", file: "log",
-        hit: (0..<12).map { "[ \(100 + $0).000000] WARNING: CPU: \($0 % 4) PID: 0 at net/sched/sch_generic.c:525 dev_watchdog+0x20d/0x220" }
-            .joined(separator: "\n"),
+        hit: (0..<12).map {
+            "[ \(100 + $0).000000] WARNING: CPU: \($0 % 4) PID: 0 at net/sched/sch_generic.c:525 dev_watchdog+0x20d/0x220"
+        }
+        .joined(separator: "\n"),
         details: ["net/sched/sch_generic.c:525"],
-        nearMiss: (0..<3).map { "[ \(100 + $0).000000] WARNING: CPU: 1 PID: 0 at net/sched/sch_generic.c:525 dev_watchdog+0x20d/0x220" }
-            .joined(separator: "\n")),
+        nearMiss: (0..<3).map {
+            "[ \(100 + $0).000000] WARNING: CPU: 1 PID: 0 at net/sched/sch_generic.c:525 dev_watchdog+0x20d/0x220"
+        }
+        .joined(separator: "\n")),
     .init(
         id: "oom-kill", file: "log",
         hit: """
@@ -109,7 +117,8 @@ let builtinRuleCases: [BuiltinRuleCase] = [
             [ 6121.004211] Out of memory: Kill process 48302 (stress-ng) score 912 or sacrifice child
             """,
         details: ["java (PID 48211)", "stress-ng (PID 48302)"],
-        nearMiss: "[ 6120.220797] oom_reaper: reaped process 48211 (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB"),
+        nearMiss:
+            "[ 6120.220797] oom_reaper: reaped process 48211 (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB"),
     .init(
         id: "oom-panic", file: "sys",
         hit: "       PANIC: \"Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled\"",
@@ -134,41 +143,53 @@ let builtinRuleCases: [BuiltinRuleCase] = [
             """),
     .init(
         id: "page-allocation-failure", file: "log",
-        hit: "[ 3312.100100] kworker/u16:2: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null)",
+        hit:
+            "[ 3312.100100] kworker/u16:2: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null)",
         details: ["kworker/u16:2 (order 4)"],
-        nearMiss: "[    0.049352] Memory: 49448K/65016K available (4096K kernel code, 15312K reserved, 0K cma-reserved)"),
+        nearMiss: "[    0.049352] Memory: 49448K/65016K available (4096K kernel code, 15312K reserved, 0K cma-reserved)"
+    ),
     .init(
         id: "machine-check", file: "log",
         hit: "[ 1811.000001] mce: [Hardware Error]: CPU 4: Machine Check Exception: 5 Bank 4: be00000000800400\n"
             + "[ 1811.000050] Kernel panic - not syncing: Fatal machine check",
         details: ["5 Bank 4: be00000000800400", "Fatal machine check"],
-        nearMiss: "[    0.381121] mce: CPU0: Thermal monitoring enabled (TM1)\n[    0.381200] MCE: In-kernel MCE decoding enabled."),
+        nearMiss:
+            "[    0.381121] mce: CPU0: Thermal monitoring enabled (TM1)\n[    0.381200] MCE: In-kernel MCE decoding enabled."
+    ),
     .init(
         id: "hardware-error", file: "log",
         hit: "[ 4412.000100] {1}[Hardware Error]: Hardware error from APEI Generic Hardware Error Source: 0\n"
             + "[ 4412.000110] {1}[Hardware Error]: event severity: fatal\n"
             + "[ 4413.100000] EDAC MC0: 1 UE memory read error on CPU_SrcID#0_Ha#0_Chan#1_DIMM#0",
         details: ["fatal", "EDAC MC0"],
-        nearMiss: "[    2.100000] EDAC MC: Ver: 3.0.0\n[    2.200000] EDAC MC0: Giving out device to module skx_edac controller Skylake Socket#0 IMC#0"),
+        nearMiss:
+            "[    2.100000] EDAC MC: Ver: 3.0.0\n[    2.200000] EDAC MC0: Giving out device to module skx_edac controller Skylake Socket#0 IMC#0"
+    ),
     .init(
         id: "corrected-memory-errors", file: "log",
-        hit: "[ 9000.000001] EDAC MC1: 3 CE memory read error on CPU_SrcID#1_Ha#0_Chan#0_DIMM#1 (channel:0 slot:1 page:0x1a2b3c)",
+        hit:
+            "[ 9000.000001] EDAC MC1: 3 CE memory read error on CPU_SrcID#1_Ha#0_Chan#0_DIMM#1 (channel:0 slot:1 page:0x1a2b3c)",
         details: ["EDAC MC1"],
-        nearMiss: "[    2.200000] EDAC sbridge: Seeking for: PCI ID 8086:6fa0\n[    2.210000] EDAC MC1: Giving out device to module sb_edac"),
+        nearMiss:
+            "[    2.200000] EDAC sbridge: Seeking for: PCI ID 8086:6fa0\n[    2.210000] EDAC MC1: Giving out device to module sb_edac"
+    ),
     .init(
         id: "ext4-error", file: "log",
-        hit: "[ 2001.400001] EXT4-fs error (device sda1): ext4_lookup:1855: inode #2: comm ls: deleted inode referenced: 1835015",
+        hit:
+            "[ 2001.400001] EXT4-fs error (device sda1): ext4_lookup:1855: inode #2: comm ls: deleted inode referenced: 1835015",
         details: ["sda1: ext4_lookup"],
         nearMiss: "[    3.400001] EXT4-fs (sda1): mounted filesystem with ordered data mode. Quota mode: none."),
     .init(
         id: "xfs-corruption", file: "log",
-        hit: "[ 3120.882001] XFS (dm-3): Metadata corruption detected at xfs_dinode_verify+0xa3/0x560 [xfs], inode 0x8c0a2 dinode\n"
+        hit:
+            "[ 3120.882001] XFS (dm-3): Metadata corruption detected at xfs_dinode_verify+0xa3/0x560 [xfs], inode 0x8c0a2 dinode\n"
             + "[ 3120.882090] XFS (dm-3): Corruption of in-memory data detected.  Shutting down filesystem",
         details: ["dm-3: Metadata corruption detected", "dm-3: Corruption of in-memory data detected"],
         nearMiss: "[    4.010001] XFS (dm-3): Mounting V5 Filesystem\n[    4.110001] XFS (dm-3): Ending clean mount"),
     .init(
         id: "btrfs-error", file: "log",
-        hit: "[ 812.114001] BTRFS critical (device nvme0n1p3): corrupt leaf: root=5 block=30932992 slot=1, invalid key objectid",
+        hit:
+            "[ 812.114001] BTRFS critical (device nvme0n1p3): corrupt leaf: root=5 block=30932992 slot=1, invalid key objectid",
         details: ["nvme0n1p3: corrupt leaf"],
         nearMiss: "[    5.114001] BTRFS info (device nvme0n1p3): disk space caching is enabled"),
     .init(
@@ -177,13 +198,17 @@ let builtinRuleCases: [BuiltinRuleCase] = [
             + "[ 6610.001020] Buffer I/O error on dev sdb1, logical block 0, async page read\n"
             + "[ 6611.000001] blk_update_request: critical medium error, dev nvme0n1, sector 88128 op 0x0:(READ)",
         details: ["sdb", "sdb1", "nvme0n1"],
-        nearMiss: "[    1.200000] io scheduler mq-deadline registered\n[    1.300000] sd 0:0:0:0: [sda] 1048576 512-byte logical blocks: (537 MB/512 MiB)"),
+        nearMiss:
+            "[    1.200000] io scheduler mq-deadline registered\n[    1.300000] sd 0:0:0:0: [sda] 1048576 512-byte logical blocks: (537 MB/512 MiB)"
+    ),
     .init(
         id: "scsi-timeout", file: "log",
-        hit: "[ 4410.331001] sd 2:0:0:0: [sdb] tag#17 FAILED Result: hostbyte=DID_TIME_OUT driverbyte=DRIVER_OK cmd_age=30s\n"
+        hit:
+            "[ 4410.331001] sd 2:0:0:0: [sdb] tag#17 FAILED Result: hostbyte=DID_TIME_OUT driverbyte=DRIVER_OK cmd_age=30s\n"
             + "[ 4590.331001] sd 2:0:0:0: timing out command, waited 180s",
         details: ["2:0:0:0"],
-        nearMiss: "[ 4410.331001] sd 2:0:0:0: [sdb] tag#17 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_OK cmd_age=0s"),
+        nearMiss:
+            "[ 4410.331001] sd 2:0:0:0: [sdb] tag#17 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_OK cmd_age=0s"),
     .init(
         id: "nvme-timeout", file: "log",
         hit: "[ 7002.000101] nvme nvme0: I/O 423 QID 3 timeout, aborting\n"
@@ -192,7 +217,8 @@ let builtinRuleCases: [BuiltinRuleCase] = [
         nearMiss: "[    1.900001] nvme nvme0: 8/0/0 default/read/poll queues"),
     .init(
         id: "proprietary-module", file: "log",
-        hit: "[   12.770001] nvidia: module license 'NVIDIA' taints kernel.\n[   12.770010] Disabling lock debugging due to kernel taint",
+        hit:
+            "[   12.770001] nvidia: module license 'NVIDIA' taints kernel.\n[   12.770010] Disabling lock debugging due to kernel taint",
         details: ["nvidia (NVIDIA)"],
         nearMiss: "[   12.770001] nvidia-nvlink: Nvlink Core is being initialized, major device number 235"),
     .init(

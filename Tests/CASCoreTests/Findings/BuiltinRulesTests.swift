@@ -28,7 +28,9 @@ struct BuiltinRulesTests {
     @Test("the near misses together raise no finding at all")
     func nearMissesAreQuiet() throws {
         // These near misses are a sibling rule's hit on purpose (another panic string, a non-NULL fault).
-        let siblings: Set = ["panic-fatal-exception", "panic-fatal-exception-interrupt", "oom-panic", "null-pointer-dereference"]
+        let siblings: Set = [
+            "panic-fatal-exception", "panic-fatal-exception-interrupt", "oom-panic", "null-pointer-dereference",
+        ]
         var outputs: [String: String] = [:]
         for example in builtinRuleCases where !siblings.contains(example.id) {
             outputs[example.file, default: ""] += example.nearMiss + "\n"
@@ -39,7 +41,8 @@ struct BuiltinRulesTests {
 
     @Test("most severe first: a hung task outranks the sysrq crash used to get the dump")
     func severityOrder() throws {
-        let log = builtinRuleCases.first { $0.id == "sysrq-crash" }!.hit + "\n"
+        let log =
+            builtinRuleCases.first { $0.id == "sysrq-crash" }!.hit + "\n"
             + builtinRuleCases.first { $0.id == "hung-task" }!.hit
         let findings = RuleEngine.evaluate(try FindingsTestSupport.builtinRules(), outputs: ["log": log])
         #expect(findings.map(\.id) == ["hung-task", "sysrq-crash"])

@@ -41,7 +41,9 @@ struct CrashFactsTests {
 
     @Test("an oops: task, frames, exception RIP, taint letters, uptime, trigger")
     func oops() {
-        let facts = CrashFacts.extract(from: ["sys": Self.oopsSys, "traceback": Self.oopsTraceback, "log": Self.oopsLog])
+        let facts = CrashFacts.extract(from: [
+            "sys": Self.oopsSys, "traceback": Self.oopsTraceback, "log": Self.oopsLog,
+        ])
         #expect(facts.panic == "Kernel panic - not syncing: Fatal exception")
         #expect(facts.task == CrashFacts.Task(pid: 2114, command: "modprobe", cpu: 3, address: "ffff9e0b4a3d8000"))
         #expect(facts.frames.count == CrashFacts.frameLimit)
@@ -50,16 +52,21 @@ struct CrashFactsTests {
         #expect(!facts.frames.contains("crash_nmi_callback"))
         #expect(facts.exceptionRIP == "buggy_init+21")
         #expect(facts.taint?.flags == "POE")
-        #expect(facts.taint?.meanings == ["proprietary module loaded", "out-of-tree module loaded", "unsigned module loaded"])
+        #expect(
+            facts.taint?.meanings == [
+                "proprietary module loaded", "out-of-tree module loaded", "unsigned module loaded",
+            ])
         #expect(facts.uptime == "12 days, 03:04:05")
         #expect(facts.trigger == "oops: NULL pointer dereference, kernel.panic_on_oops")
     }
 
     @Test("an untainted kernel and a missing traceback")
     func untainted() {
-        let log = "[  5.1] CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0-13-amd64 #1 Debian 6.1.55-1\n"
+        let log =
+            "[  5.1] CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0-13-amd64 #1 Debian 6.1.55-1\n"
             + "[  5.2] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)"
-        let sys = "      KERNEL: vmlinux\n       PANIC: \"Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\""
+        let sys =
+            "      KERNEL: vmlinux\n       PANIC: \"Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\""
         let facts = CrashFacts.extract(from: ["sys": sys, "log": log])
         #expect(facts.taint == Taint(tainted: false, flags: "", meanings: []))
         #expect(facts.task == nil)
@@ -76,20 +83,32 @@ struct CrashFactsTests {
         #expect(facts.trigger == nil)
     }
 
-    @Test("how the crash was triggered, from the panic string", arguments: [
-        ("Kernel panic - not syncing: softlockup: hung tasks", "soft lockup watchdog (kernel.softlockup_panic)"),
-        ("Kernel panic - not syncing: Hard LOCKUP", "hard lockup detected by the NMI watchdog (kernel.hardlockup_panic)"),
-        ("Kernel panic - not syncing: hung_task: blocked tasks", "hung task watchdog (kernel.hung_task_panic)"),
-        ("Kernel panic - not syncing: NMI: Not continuing",
-            "unknown or unrecovered NMI (kernel.unknown_nmi_panic / panic_on_unrecovered_nmi, NMI button)"),
-        ("Kernel panic - not syncing: Fatal machine check", "machine check exception (hardware error)"),
-        ("Kernel panic - not syncing: panic_on_warn set ...", "a kernel WARNING with kernel.panic_on_warn"),
-        ("Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled",
-            "out of memory (vm.panic_on_oom, or no killable process left)"),
-        ("Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009", "init (PID 1) exited or was killed"),
-        ("Kernel panic - not syncing: Fatal exception in interrupt", "oops, kernel.panic_on_oops"),
-        ("Oops: 0000 [#1] SMP", "oops, kdump on oops"),
-    ])
+    @Test(
+        "how the crash was triggered, from the panic string",
+        arguments: [
+            ("Kernel panic - not syncing: softlockup: hung tasks", "soft lockup watchdog (kernel.softlockup_panic)"),
+            (
+                "Kernel panic - not syncing: Hard LOCKUP",
+                "hard lockup detected by the NMI watchdog (kernel.hardlockup_panic)"
+            ),
+            ("Kernel panic - not syncing: hung_task: blocked tasks", "hung task watchdog (kernel.hung_task_panic)"),
+            (
+                "Kernel panic - not syncing: NMI: Not continuing",
+                "unknown or unrecovered NMI (kernel.unknown_nmi_panic / panic_on_unrecovered_nmi, NMI button)"
+            ),
+            ("Kernel panic - not syncing: Fatal machine check", "machine check exception (hardware error)"),
+            ("Kernel panic - not syncing: panic_on_warn set ...", "a kernel WARNING with kernel.panic_on_warn"),
+            (
+                "Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled",
+                "out of memory (vm.panic_on_oom, or no killable process left)"
+            ),
+            (
+                "Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009",
+                "init (PID 1) exited or was killed"
+            ),
+            ("Kernel panic - not syncing: Fatal exception in interrupt", "oops, kernel.panic_on_oops"),
+            ("Oops: 0000 [#1] SMP", "oops, kdump on oops"),
+        ])
     func triggers(_ example: (panic: String, trigger: String)) {
         let facts = CrashFacts.extract(from: ["sys": "       PANIC: \"\(example.panic)\""])
         #expect(facts.trigger == example.trigger)

@@ -46,23 +46,26 @@ struct FindingsReportTests {
     @Test("findings.txt shows details, evidence and reference under each finding")
     func textLayout() {
         let finding = Finding(
-            id: "hung-task", severity: .error, title: "Hung tasks", details: ["a (PID 1)", "b (PID 2)", "c (PID 3)", "d (PID 4)"],
+            id: "hung-task", severity: .error, title: "Hung tasks",
+            details: ["a (PID 1)", "b (PID 2)", "c (PID 3)", "d (PID 4)"],
             count: 4, files: ["log"], evidence: "INFO: task a:1 blocked for more than 120 seconds.",
             reference: "https://docs.kernel.org/x")
-        let report = FindingsReport(facts: CrashFacts(panic: "Kernel panic - not syncing: hung_task: blocked tasks"), findings: [finding])
+        let report = FindingsReport(
+            facts: CrashFacts(panic: "Kernel panic - not syncing: hung_task: blocked tasks"), findings: [finding])
         #expect(report.headline == "ERROR: Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)")
-        #expect(report.summary == """
-            ERROR: Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)
+        #expect(
+            report.summary == """
+                ERROR: Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)
 
-            Panic:         Kernel panic - not syncing: hung_task: blocked tasks
+                Panic:         Kernel panic - not syncing: hung_task: blocked tasks
 
-            Findings (most severe first):
-            [ERROR]    hung-task: Hung tasks (4 lines in log)
-                       a (PID 1), b (PID 2), c (PID 3), d (PID 4)
-                       > INFO: task a:1 blocked for more than 120 seconds.
-                       see https://docs.kernel.org/x
+                Findings (most severe first):
+                [ERROR]    hung-task: Hung tasks (4 lines in log)
+                           a (PID 1), b (PID 2), c (PID 3), d (PID 4)
+                           > INFO: task a:1 blocked for more than 120 seconds.
+                           see https://docs.kernel.org/x
 
-            """)
+                """)
     }
 
     static func record(_ job: String) throws -> [String: Any] {

@@ -6,7 +6,8 @@ import Testing
 struct FixtureJobTests {
     static let crashAvailable = FindingsTestSupport.crashPath != nil
 
-    @Test("sysrq crash by PID 1 init, write_sysrq_trigger in the top frames, no false alarms",
+    @Test(
+        "sysrq crash by PID 1 init, write_sysrq_trigger in the top frames, no false alarms",
         .enabled(if: crashAvailable, "needs the crash utility (apt install crash)"))
     func realCrashOutputs() throws {
         let job = try FindingsTestSupport.fixtureJob()
@@ -32,7 +33,8 @@ struct FixtureJobTests {
         #expect(report.headline.hasSuffix("PID 1 \"init\" on CPU 0"))
     }
 
-    @Test("writes findings.txt and merges findings into an existing job.json",
+    @Test(
+        "writes findings.txt and merges findings into an existing job.json",
         .enabled(if: crashAvailable, "needs the crash utility (apt install crash)"))
     func writesIntoTheJob() throws {
         let source = try FindingsTestSupport.fixtureJob()

@@ -37,10 +37,14 @@ struct RuleParserTests {
     }
 
     static let errors: [(text: String, message: String)] = [
-        ("[a]\ntitle = t\nseverity = fatal\nfiles = log\npattern = x",
-            "x.rules:3: bad severity 'fatal': expected critical, error, warning or info"),
-        ("[a]\ntitle = t\nseverity = info\nfiles = log\npattern = (unclosed",
-            "x.rules:5: pattern is not a valid regular expression: (unclosed"),
+        (
+            "[a]\ntitle = t\nseverity = fatal\nfiles = log\npattern = x",
+            "x.rules:3: bad severity 'fatal': expected critical, error, warning or info"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = (unclosed",
+            "x.rules:5: pattern is not a valid regular expression: (unclosed"
+        ),
         ("[a]\ntitle = t\nseverity = info\nfiles = log", "x.rules:1: rule [a] has no 'pattern'"),
         ("title = t", "x.rules:1: 'title' before the first [rule-id] section"),
         ("[a]\ntitel = t", "x.rules:2: unknown key 'titel' (did you mean 'title'?)"),
@@ -49,16 +53,26 @@ struct RuleParserTests {
         ("[a\ntitle = t", "x.rules:1: unclosed section header '[a'"),
         ("[a]\ntitle = t\ntitle = u", "x.rules:3: 'title' given twice in [a]"),
         ("[a]\ntitle =", "x.rules:2: empty value for 'title'"),
-        ("[a]\ntitle = t\nseverity = info\nfiles = log\npattern = x\nmin-count = 0",
-            "x.rules:6: bad min-count '0': expected a whole number ≥ 1"),
-        ("[a]\ntitle = t\nseverity = info\nfiles = log\npattern = (x)\nwhen = {1} about 5",
-            "x.rules:6: bad when '{1} about 5': expected '{N} < NUMBER' (or <=, >, >=, ==, !=)"),
-        ("[a]\ntitle = t\nseverity = info\nfiles = log\npattern = (x)\nwhen = {2} > 5",
-            "x.rules:6: when uses {2} but the pattern has 1 capture group(s)"),
-        ("[a]\ntitle = t\nseverity = info\nfiles = log\npattern = x\ndetail = {1}",
-            "x.rules:6: detail uses {1} but the pattern has 0 capture group(s)"),
-        ("[a]\ntitle = t\nseverity = info\nfiles = ../etc/passwd\npattern = x",
-            "x.rules:4: bad output file name '../etc/passwd' in files"),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = x\nmin-count = 0",
+            "x.rules:6: bad min-count '0': expected a whole number ≥ 1"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = (x)\nwhen = {1} about 5",
+            "x.rules:6: bad when '{1} about 5': expected '{N} < NUMBER' (or <=, >, >=, ==, !=)"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = (x)\nwhen = {2} > 5",
+            "x.rules:6: when uses {2} but the pattern has 1 capture group(s)"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = x\ndetail = {1}",
+            "x.rules:6: detail uses {1} but the pattern has 0 capture group(s)"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = ../etc/passwd\npattern = x",
+            "x.rules:4: bad output file name '../etc/passwd' in files"
+        ),
         ("[a]\ndisabled = maybe", "x.rules:2: bad disabled 'maybe': expected yes or no"),
     ]
 

@@ -71,8 +71,11 @@ struct RuleSetTests {
     @Test("bad site files and directories are configuration errors naming file and line")
     func badSite() throws {
         let site = try FindingsTestSupport.temporaryDirectory("site-rules")
-        try FindingsTestSupport.write(["a.rules": "[x]\ntitle = t\nseverity = info\nfiles = log\npattern = a\n",
-            "b.rules": "\n[x]\ntitle = t\nseverity = info\nfiles = log\npattern = b\n"], into: site)
+        try FindingsTestSupport.write(
+            [
+                "a.rules": "[x]\ntitle = t\nseverity = info\nfiles = log\npattern = a\n",
+                "b.rules": "\n[x]\ntitle = t\nseverity = info\nfiles = log\npattern = b\n",
+            ], into: site)
         #expect(throws: RuleError.duplicate(id: "x", path: site + "/b.rules", line: 2, first: site + "/a.rules:1")) {
             try RuleSet.load(builtin: FindingsTestSupport.builtinRulesDirectory, site: site)
         }
@@ -82,9 +85,11 @@ struct RuleSetTests {
         let job = try FindingsTestSupport.temporaryDirectory("job")
         let other = try FindingsTestSupport.temporaryDirectory("site-rules")
         try FindingsTestSupport.write(["c.rules": "[c\n"], into: other)
-        let expected = FindingsError.rules(.syntax(path: other + "/c.rules", line: 1, message: "unclosed section header '[c'"))
+        let expected = FindingsError.rules(
+            .syntax(path: other + "/c.rules", line: 1, message: "unclosed section header '[c'"))
         #expect(throws: expected) {
-            _ = try Findings.evaluate(jobDirectory: job, siteRules: other, builtinRules: FindingsTestSupport.builtinRulesDirectory)
+            _ = try Findings.evaluate(
+                jobDirectory: job, siteRules: other, builtinRules: FindingsTestSupport.builtinRulesDirectory)
         }
         #expect(expected.exitStatus == .configuration)
     }

@@ -68,7 +68,8 @@ enum FindingsTestSupport {
             "sys >> sys", "bt >> traceback", "bt -a >> traceback", "log >> log", "mod >> modules",
             "kmem -i >> memory", "ps >> ps", "exit",
         ]
-        try (commands.joined(separator: "\n") + "\n").write(toFile: job + "/crash.in", atomically: true, encoding: .utf8)
+        try (commands.joined(separator: "\n") + "\n").write(
+            toFile: job + "/crash.in", atomically: true, encoding: .utf8)
         try run(
             crash, ["-s", "\(work)/vmlinux", "\(work)/vmcore.kdump-d31", "-i", "\(job)/crash.in"],
             stdout: "\(job)/crash.out", in: job)
@@ -78,7 +79,9 @@ enum FindingsTestSupport {
         return job
     }
 
-    private static func run(_ program: String, _ arguments: [String], stdout: String, in directory: String? = nil) throws {
+    private static func run(_ program: String, _ arguments: [String], stdout: String, in directory: String? = nil)
+        throws
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
