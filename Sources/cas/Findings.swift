@@ -22,8 +22,7 @@ extension CAS {
             global.bootstrapLogging()
             try await reportingErrors("cas findings") {
                 let settings = try global.loadSettings()
-                let report = try CASCore.Findings.evaluate(jobDirectory: jobDirectory, siteRules: settings.rules)
-                try report.write(to: jobDirectory)
+                let report = try CASCore.Findings.run(jobDirectory: jobDirectory, siteRules: settings.rules)
                 if global.json {
                     try printJSON(report.findings)
                 } else {

@@ -40,7 +40,7 @@ extension FindingsReport {
     /// Writes `data` to a temporary file beside `path` and renames it over `path`.
     static func replace(_ path: String, with data: Data) throws(FindingsError) {
         let temporary = path + ".tmp.\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o644])
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o640])
         else { throw .cannotWrite(path: path, reason: "cannot create \(temporary)") }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -72,6 +72,15 @@ public enum Findings {
         return evaluate(rules: rules, outputs: readOutputs(names, in: jobDirectory))
     }
 
+    /// Evaluates the rules on the job and writes findings.txt and job.json: what the job pipeline calls
+    /// after crash has run, and `cas findings` after a site adds a rule.
+    @discardableResult
+    public static func run(jobDirectory: String, siteRules: String?) throws(FindingsError) -> FindingsReport {
+        let report = try evaluate(jobDirectory: jobDirectory, siteRules: siteRules)
+        try report.write(to: jobDirectory)
+        return report
+    }
+
     /// Evaluates `rules` over output texts by file name.
     public static func evaluate(rules: [Rule], outputs: [String: String]) -> FindingsReport {
         FindingsReport(facts: CrashFacts.extract(from: outputs), findings: RuleEngine.evaluate(rules, outputs: outputs))

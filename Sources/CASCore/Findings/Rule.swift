@@ -43,6 +43,24 @@ public struct Rule: Sendable, Equatable {
     /// `file:line` where the rule starts, for messages.
     public var origin: String
 
+    public init(
+        id: String, title: String, severity: Severity, files: [String], pattern: String, detail: String?,
+        unless: String?, minCount: Int, when: Condition?, reference: String?, disabled: Bool, origin: String
+    ) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.files = files
+        self.pattern = pattern
+        self.detail = detail
+        self.unless = unless
+        self.minCount = minCount
+        self.when = when
+        self.reference = reference
+        self.disabled = disabled
+        self.origin = origin
+    }
+
     /// A numeric comparison of one capture group with a constant.
     public struct Condition: Sendable, Equatable {
         public enum Comparison: String, Sendable, CaseIterable {

@@ -9,17 +9,17 @@ public enum RuleEngine {
 
     /// The findings of every enabled rule that fires, most severe first, ties in rule order.
     public static func evaluate(_ rules: [Rule], outputs: [String: String]) -> [Finding] {
-        var lineCache: [String: [Substring]] = [:]
+        var texts: [String: OutputText] = [:]
         var findings: [(order: Int, finding: Finding)] = []
         for (order, rule) in rules.enumerated() where !rule.disabled {
-            guard let finding = evaluate(rule, outputs: outputs, lineCache: &lineCache) else { continue }
+            guard let finding = evaluate(rule, outputs: outputs, texts: &texts) else { continue }
             findings.append((order, finding))
         }
         return findings.sorted { ($0.finding.severity, $0.order) < ($1.finding.severity, $1.order) }.map(\.finding)
     }
 
     /// The finding of one rule, or nil when it does not fire.
-    static func evaluate(_ rule: Rule, outputs: [String: String], lineCache: inout [String: [Substring]]) -> Finding? {
+    static func evaluate(_ rule: Rule, outputs: [String: String], texts: inout [String: OutputText]) -> Finding? {
         guard let pattern = try? NSRegularExpression(pattern: rule.pattern, options: [.anchorsMatchLines]) else {
             return nil
         }
@@ -29,13 +29,12 @@ public enum RuleEngine {
         var details: [String] = []
         var evidence: String?
         for file in rule.files {
-            guard let text = outputs[file], matches(pattern, text) else { continue }
-            if lineCache[file] == nil {
-                lineCache[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
-            }
+            guard let raw = outputs[file] else { continue }
+            if texts[file] == nil { texts[file] = OutputText(raw) }
+            let output = texts[file]!
             var matchedHere = false
-            for line in lineCache[file]! {
-                let string = String(line)
+            for index in output.candidateLines(pattern) {
+                let string = output.lines[index]
                 let range = NSRange(string.startIndex..., in: string)
                 guard let match = pattern.firstMatch(in: string, options: [], range: range) else { continue }
                 if let unless, matches(unless, string) { continue }
