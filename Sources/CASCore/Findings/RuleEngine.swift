@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs rules over the text of a job's output files and reports what fired.
 ///
-/// Pure: the caller reads the files (``JobOutputs``) and hands their text in by name.
+/// Pure: the caller reads the files and hands their text in by name.
 public enum RuleEngine {
     /// How many distinct details a finding keeps.
     public static let detailLimit = 20
