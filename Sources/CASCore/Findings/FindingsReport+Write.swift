@@ -1,0 +1,51 @@
+import Foundation
+
+extension FindingsReport {
+    /// Writes `findings.txt` and merges `findings` (and `crashFacts`) into `job.json` in `jobDirectory`.
+    ///
+    /// job.json is read, its other keys kept, and replaced atomically (temporary file, then rename);
+    /// it is created when absent.
+    public func write(to jobDirectory: String) throws(FindingsError) {
+        let textPath = jobDirectory + "/findings.txt"
+        try Self.replace(textPath, with: Data(summary.utf8))
+        let jsonPath = jobDirectory + "/job.json"
+        var record: [String: Any] = [:]
+        if let existing = FileManager.default.contents(atPath: jsonPath) {
+            do {
+                guard let object = try JSONSerialization.jsonObject(with: existing) as? [String: Any] else {
+                    throw FindingsError.badJobRecord(path: jsonPath, reason: "not an object")
+                }
+                record = object
+            } catch let error as FindingsError {
+                throw error
+            } catch {
+                throw .badJobRecord(path: jsonPath, reason: "invalid JSON")
+            }
+        }
+        do {
+            let encoder = JSONEncoder()
+            record["findings"] = try JSONSerialization.jsonObject(with: encoder.encode(findings))
+            record["crashFacts"] = try JSONSerialization.jsonObject(with: encoder.encode(facts))
+            record["headline"] = headline
+            let data = try JSONSerialization.data(
+                withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            try Self.replace(jsonPath, with: data + Data("\n".utf8))
+        } catch let error as FindingsError {
+            throw error
+        } catch {
+            throw .cannotWrite(path: jsonPath, reason: "\(error)")
+        }
+    }
+
+    /// Writes `data` to a temporary file beside `path` and renames it over `path`.
+    static func replace(_ path: String, with data: Data) throws(FindingsError) {
+        let temporary = path + ".tmp.\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o640])
+        else { throw .cannotWrite(path: path, reason: "cannot create \(temporary)") }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .cannotWrite(path: path, reason: reason)
+        }
+    }
+}

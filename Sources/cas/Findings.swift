@@ -1,0 +1,34 @@
+import ArgumentParser
+import CASCLI
+import CASCore
+
+extension CAS {
+    struct Findings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-run the findings rules on an existing job directory.",
+            discussion: """
+                Reads the job's crash outputs (sys, log, traceback, memory…), evaluates the built-in rules \
+                and the site rules directory named by 'rules' in the configuration, and rewrites findings.txt \
+                and the 'findings' array of job.json. Prints findings.txt, or with --json the findings array.
+                """
+        )
+
+        @Argument(help: "The job directory (<workDirectory>/<ID>/<timestamp> or <ID>/latest).")
+        var jobDirectory: String
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            global.bootstrapLogging()
+            try await reportingErrors("cas findings") {
+                let settings = try global.loadSettings()
+                let report = try CASCore.Findings.run(jobDirectory: jobDirectory, siteRules: settings.rules)
+                if global.json {
+                    try printJSON(report.findings)
+                } else {
+                    print(report.summary, terminator: "")
+                }
+            }
+        }
+    }
+}
