@@ -63,6 +63,19 @@ extension AnalysisJob {
         }
         report.outputs = Dictionary(
             CrashOutputs.list(directory: directory.path).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
+        save()
+        writeFindings()
+    }
+
+    /// First-pass findings; a broken site rule file is logged, it does not undo a finished analysis.
+    func writeFindings() {
+        do {
+            let findings = try Findings.run(jobDirectory: directory.path, siteRules: settings.rules)
+            findingsSummary = findings.summary
+            logger.info("findings: \(findings.headline)")
+        } catch {
+            logger.warning("findings not written: \(error.description)")
+        }
     }
 
     /// Gets the vmlinux from the cache (extracting it once) and links it into the job directory at its

@@ -33,6 +33,8 @@ public final class AnalysisJob: @unchecked Sendable {
     private let lock: DirectoryLock?
     private let logToken: LogFileToken?
     var cacheLock: DirectoryLock?
+    /// The text of `findings.txt`, for the mail.
+    public internal(set) var findingsSummary: String?
 
     /// Checks the input, then creates the job directory (locked for the job's life), its log and its row.
     /// Nothing is written when the ID or the file is unusable.
