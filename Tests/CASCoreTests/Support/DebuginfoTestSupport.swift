@@ -89,12 +89,12 @@ enum DebuginfoFixture {
         return (settings, try Store(path: settings.database))
     }
 
-    /// Hard-links (or copies) `package` into `base/kernels` as `name`.
-    static func place(_ package: String, in base: String, as name: String? = nil) throws -> String {
+    /// Hard-links (or, with `copy`, copies) `package` into `base/kernels` as `name`.
+    static func place(_ package: String, in base: String, as name: String? = nil, copy: Bool = false) throws -> String {
         let target = base + "/kernels/" + (name ?? (package as NSString).lastPathComponent)
         try FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        if link(package, target) != 0 { try FileManager.default.copyItem(atPath: package, toPath: target) }
+        if copy || link(package, target) != 0 { try FileManager.default.copyItem(atPath: package, toPath: target) }
         return target
     }
 }
