@@ -24,7 +24,7 @@ public struct DebuginfoIndexer: Sendable {
                 + "\(Self.grouped(kernels)) kernels; \(time) s"
         }
 
-        static func grouped(_ n: Int) -> String {
+        public static func grouped(_ n: Int) -> String {
             let digits = Array(String(n))
             var out = ""
             for (i, c) in digits.enumerated() {
