@@ -9,7 +9,7 @@ extension CASAdmin {
             abstract: "Look up a kernel in the index and extract its debug vmlinux into the debugs cache.",
             discussion: """
                 Prints the path of the extracted vmlinux (then of each module asked for) on standard output \
-                and how the kernel was chosen on standard error. Jobs do this by themselves; use it to fill \
+                and how the kernel was chosen (the log line) on standard error. Jobs do this by themselves; use it to fill \
                 the cache ahead of time or to check a package.
                 """)
 
@@ -43,7 +43,6 @@ extension CASAdmin {
                 let store = try Store(path: settings.database)
                 let match = try DebuginfoIndex(store: store).lookup(
                     buildId: buildId, release: release, arch: arch, banner: banner)
-                FileHandle.standardError.write(Data("\(match.explanation)\n".utf8))
                 let result = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: modules)
                 FileHandle.standardError.write(Data((result.extracted ? "extracted\n" : "cached\n").utf8))
                 print(result.vmlinux.path)

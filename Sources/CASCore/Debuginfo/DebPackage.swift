@@ -23,9 +23,6 @@ public enum DebPackage {
                 }
                 break
             }
-            if ar.formatName.lowercased().contains("ar") == false, control == nil {
-                throw PackageError.corrupt(path, "not a Debian package (\(ar.formatName))")
-            }
         } catch let error as ArchiveError {
             throw .corrupt(path, "\(error)")
         } catch let error as PackageError {
@@ -33,7 +30,7 @@ public enum DebPackage {
         } catch {
             throw .corrupt(path, "\(error)")
         }
-        guard let control else { throw .corrupt(path, "no control file in control.tar") }
+        guard let control else { throw .corrupt(path, "not a Debian package: no control.tar member with a control file") }
         let fields = parseControl(control)
         let arch = fields["architecture"].map(normaliseArch)
         let files = (md5sums ?? "").split(separator: "\n").compactMap { line -> String? in

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The kernel chosen for a dump, and why.
 public struct KernelMatch: Sendable, Equatable {
@@ -44,6 +45,11 @@ public struct DebuginfoIndex: Sendable {
 
     public init(store: Store) { self.store = store }
 
+    /// The kernel for a dump's identity as the Dump stage read it.
+    public func lookup(_ identity: KernelIdentity) throws(LookupError) -> KernelMatch {
+        try lookup(buildId: identity.buildId, release: identity.release, arch: identity.arch, banner: identity.banner)
+    }
+
     /// The best indexed kernel for the given identity; ties go to the most recently changed package.
     public func lookup(buildId: String?, release: String?, arch: String?, banner: String?) throws(LookupError)
         -> KernelMatch
@@ -79,6 +85,7 @@ public struct DebuginfoIndex: Sendable {
         var explanation = "\(Self.name(quality)): \(best.release) \(best.arch ?? "?") "
             + "build-id \(best.buildId ?? "unknown") in \(best.packagePath)"
         if ranked.count > 1 { explanation += " (chosen from \(ranked.count) candidates, newest package first)" }
+        Logger.cas("debuginfo").info("\(explanation)")
         return KernelMatch(kernel: best, quality: quality, explanation: explanation)
     }
 
