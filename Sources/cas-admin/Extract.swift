@@ -43,7 +43,8 @@ extension CASAdmin {
                 let store = try Store(path: settings.database)
                 let match = try DebuginfoIndex(store: store).lookup(
                     buildId: buildId, release: release, arch: arch, banner: banner)
-                let result = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: modules)
+                let result = try await VmlinuxCache(settings: settings, store: store).vmlinux(
+                    for: match, modules: modules)
                 FileHandle.standardError.write(Data((result.extracted ? "extracted\n" : "cached\n").utf8))
                 print(result.vmlinux.path)
                 for (_, url) in result.modules.sorted(by: { $0.key < $1.key }) { print(url.path) }

@@ -40,7 +40,8 @@ enum DebuginfoCLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaries + "/cas-admin")
         process.arguments = arguments + ["--config", base + "/cas.conf"]
-        let out = base + "/\(tag).out", err = base + "/\(tag).err"
+        let out = base + "/\(tag).out"
+        let err = base + "/\(tag).err"
         _ = FileManager.default.createFile(atPath: out, contents: nil)
         _ = FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
@@ -93,7 +94,8 @@ enum DebuginfoCLI {
 
     /// A package made by Scripts/make-kernel-package, once per process.
     static func package(_ kind: String, _ compression: String, ddeb: Bool = false) throws -> String {
-        let vmlinux = try fixture("vmlinux"), ko = try fixture("crashfix.ko")
+        let vmlinux = try fixture("vmlinux")
+        let ko = try fixture("crashfix.ko")
         let key = "\(kind)-\(compression)-\(ddeb)"
         lock.lock()
         defer { lock.unlock() }

@@ -8,7 +8,8 @@ struct DebuginfoCLITests {
     func build() throws {
         try #require(DebuginfoCLI.hasTool("rpmbuild") && DebuginfoCLI.hasTool("dpkg-deb"))
         let base = try DebuginfoCLI.tree()
-        let rpm = try DebuginfoCLI.package("rpm", "xz"), ddeb = try DebuginfoCLI.package("deb", "zstd", ddeb: true)
+        let rpm = try DebuginfoCLI.package("rpm", "xz")
+        let ddeb = try DebuginfoCLI.package("deb", "zstd", ddeb: true)
         try FileManager.default.createDirectory(atPath: base + "/kernels/ubuntu", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: rpm, toPath: base + "/kernels/" + (rpm as NSString).lastPathComponent)
         try FileManager.default.createSymbolicLink(
@@ -34,7 +35,8 @@ struct DebuginfoCLITests {
             try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 2)
         #expect(Set(rows.compactMap { $0["kind"] as? String }) == ["rpm", "deb"])
-        #expect(rows.allSatisfy { $0["release"] as? String == DebuginfoCLI.release && $0["arch"] as? String == "x86_64" })
+        #expect(
+            rows.allSatisfy { $0["release"] as? String == DebuginfoCLI.release && $0["arch"] as? String == "x86_64" })
     }
 
     @Test("a build killed with SIGKILL leaves a consistent index and the next run continues")
@@ -84,7 +86,8 @@ struct DebuginfoCLITests {
         try FileManager.default.linkItem(atPath: rpm, toPath: base + "/kernels/" + (rpm as NSString).lastPathComponent)
         #expect(try DebuginfoCLI.run(["-b"], base: base).status == 0)
         let started = try (0..<3).map { i in
-            try DebuginfoCLI.start(["extract", "--release", DebuginfoCLI.release, "--arch", "x86_64"], base: base, tag: "x\(i)")
+            try DebuginfoCLI.start(
+                ["extract", "--release", DebuginfoCLI.release, "--arch", "x86_64"], base: base, tag: "x\(i)")
         }
         let outputs = try started.map { process, out, err in
             process.waitUntilExit()
@@ -95,7 +98,10 @@ struct DebuginfoCLITests {
         #expect(outputs.filter { $0.stderr.hasSuffix("extracted\n") }.count == 1)
         #expect(outputs.filter { $0.stderr.hasSuffix("cached\n") }.count == 2)
         let path = outputs[0].stdout.trimmingCharacters(in: .newlines)
-        #expect(path == "\(base)/debugs/\(DebuginfoCLI.release)/08874375e749a8381d73fd31b60f5b1eeae9ac3b/usr/lib/debug/lib/modules/\(DebuginfoCLI.release)/vmlinux")
+        #expect(
+            path
+                == "\(base)/debugs/\(DebuginfoCLI.release)/08874375e749a8381d73fd31b60f5b1eeae9ac3b/usr/lib/debug/lib/modules/\(DebuginfoCLI.release)/vmlinux"
+        )
         #expect(FileManager.default.contentsEqual(atPath: path, andPath: try DebuginfoCLI.fixture("vmlinux")))
 
         let miss = try DebuginfoCLI.run(["extract", "--release", "6.1.200-tiny-pidfix"], base: base)

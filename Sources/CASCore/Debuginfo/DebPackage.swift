@@ -30,7 +30,9 @@ public enum DebPackage {
         } catch {
             throw .corrupt(path, "\(error)")
         }
-        guard let control else { throw .corrupt(path, "not a Debian package: no control.tar member with a control file") }
+        guard let control else {
+            throw .corrupt(path, "not a Debian package: no control.tar member with a control file")
+        }
         let fields = parseControl(control)
         let arch = fields["architecture"].map(normaliseArch)
         let files = (md5sums ?? "").split(separator: "\n").compactMap { line -> String? in

@@ -5,7 +5,11 @@ import Logging
 public struct KernelMatch: Sendable, Equatable {
     /// How the kernel matched, best first.
     public enum Quality: Int, Sendable, Comparable {
-        case buildId = 0, releaseArch = 1, releaseArchOtherBuild = 2, releaseOnly = 3, banner = 4
+        case buildId = 0
+        case releaseArch = 1
+        case releaseArchOtherBuild = 2
+        case releaseOnly = 3
+        case banner = 4
         public static func < (a: Quality, b: Quality) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -82,7 +86,8 @@ public struct DebuginfoIndex: Sendable {
             do { releases = Array(Set(try store.indexedKernels().map(\.release))) } catch { throw .store(error) }
             throw .noMatch(identity: identity, nearest: Self.nearest(to: release ?? "", in: releases, count: 5))
         }
-        var explanation = "\(Self.name(quality)): \(best.release) \(best.arch ?? "?") "
+        var explanation =
+            "\(Self.name(quality)): \(best.release) \(best.arch ?? "?") "
             + "build-id \(best.buildId ?? "unknown") in \(best.packagePath)"
         if ranked.count > 1 { explanation += " (chosen from \(ranked.count) candidates, newest package first)" }
         Logger.cas("debuginfo").info("\(explanation)")
@@ -124,7 +129,8 @@ public struct DebuginfoIndex: Sendable {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty else { return b.count }
         var row = Array(0...b.count)
         for i in 1...a.count {

@@ -91,7 +91,10 @@ public struct DebuginfoIndexer: Sendable {
                 let candidate = work[next]
                 next += 1
                 group.addTask {
-                    (candidate, Result { () throws(PackageError) in try Self.read(path: candidate.path, kind: candidate.kind) })
+                    (
+                        candidate,
+                        Result { () throws(PackageError) in try Self.read(path: candidate.path, kind: candidate.kind) }
+                    )
                 }
             }
             for _ in 0..<min(width, work.count) { enqueue() }

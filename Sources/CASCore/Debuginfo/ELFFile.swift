@@ -20,11 +20,13 @@ struct ELFFile {
         guard ident.count >= 52, ident[0..<4] == [0x7f, 0x45, 0x4c, 0x46], ident[4] == 1 || ident[4] == 2,
             ident[5] == 1 || ident[5] == 2
         else { return nil }
-        let is64 = ident[4] == 2, le = ident[5] == 1
+        let is64 = ident[4] == 2
+        let le = ident[5] == 1
         guard !is64 || ident.count >= 64 else { return nil }
         let r = Reader(bytes: ident, littleEndian: le)
         let shoff = is64 ? Int64(bitPattern: r.u64(0x28)) : Int64(r.u32(0x20))
-        let entsize = Int(r.u16(is64 ? 0x3a : 0x2e)), count = Int(r.u16(is64 ? 0x3c : 0x30))
+        let entsize = Int(r.u16(is64 ? 0x3a : 0x2e))
+        let count = Int(r.u16(is64 ? 0x3c : 0x30))
         let strndx = Int(r.u16(is64 ? 0x3e : 0x32))
         guard count > 0, count < 65280, entsize >= (is64 ? 64 : 40), shoff > 0 else {
             return ELFFile(is64: is64, littleEndian: le, machine: r.u16(18), sections: [])
@@ -35,7 +37,8 @@ struct ELFFile {
         var raw: [(UInt32, Section)] = []
         for i in 0..<count {
             let at = i * entsize
-            let name = t.u32(at), type = t.u32(at + 4)
+            let name = t.u32(at)
+            let type = t.u32(at + 4)
             let offset = is64 ? Int64(bitPattern: t.u64(at + 24)) : Int64(t.u32(at + 16))
             let size = is64 ? Int64(bitPattern: t.u64(at + 32)) : Int64(t.u32(at + 20))
             raw.append((name, Section(name: "", type: type, offset: offset, size: size)))
@@ -59,8 +62,11 @@ struct ELFFile {
             let r = Reader(bytes: bytes, littleEndian: littleEndian)
             var at = 0
             while at + 12 <= bytes.count {
-                let namesz = Int(r.u32(at)), descsz = Int(r.u32(at + 4)), type = r.u32(at + 8)
-                let nameStart = at + 12, descStart = nameStart + ((namesz + 3) & ~3)
+                let namesz = Int(r.u32(at))
+                let descsz = Int(r.u32(at + 4))
+                let type = r.u32(at + 8)
+                let nameStart = at + 12
+                let descStart = nameStart + ((namesz + 3) & ~3)
                 let next = descStart + ((descsz + 3) & ~3)
                 guard namesz < 1 << 16, descsz < 1 << 16, next <= bytes.count else { break }
                 if type == 3, namesz == 4, bytes[nameStart..<nameStart + 3] == [0x47, 0x4e, 0x55], descsz > 0 {
@@ -92,17 +98,20 @@ struct ELFFile {
         let littleEndian: Bool
         func u16(_ at: Int) -> UInt16 {
             guard at + 2 <= bytes.count else { return 0 }
-            let a = UInt16(bytes[at]), b = UInt16(bytes[at + 1])
+            let a = UInt16(bytes[at])
+            let b = UInt16(bytes[at + 1])
             return littleEndian ? a | b << 8 : a << 8 | b
         }
         func u32(_ at: Int) -> UInt32 {
             guard at + 4 <= bytes.count else { return 0 }
-            let lo = UInt32(u16(at)), hi = UInt32(u16(at + 2))
+            let lo = UInt32(u16(at))
+            let hi = UInt32(u16(at + 2))
             return littleEndian ? lo | hi << 16 : lo << 16 | hi
         }
         func u64(_ at: Int) -> UInt64 {
             guard at + 8 <= bytes.count else { return 0 }
-            let lo = UInt64(u32(at)), hi = UInt64(u32(at + 4))
+            let lo = UInt64(u32(at))
+            let hi = UInt64(u32(at + 4))
             return littleEndian ? lo | hi << 32 : lo << 32 | hi
         }
     }

@@ -39,7 +39,8 @@ public enum LooseVmlinux {
 
     /// Every `Linux version …` string in `size` bytes from `offset`, read in chunks.
     static func scanBanners(_ source: any ByteSource, offset: Int64, size: Int64) throws(ByteSourceError) -> [String] {
-        let chunk = 4 << 20, overlap = 1024
+        let chunk = 4 << 20
+        let overlap = 1024
         var found: [String] = []
         var at = offset
         let end = offset + min(size, 256 << 20)

@@ -5,9 +5,10 @@ import Foundation
 enum PayloadExtractor {
     /// Writes each of `members` (paths as the index lists them, with a leading `/`) to `directory + path`,
     /// through a temporary name; `verify` maps a member to the build ID it must carry.
-    static func extract(package: String, kind: String, members: Set<String>, into directory: String,
-                        verify: [String: String]) throws(CacheError)
-    {
+    static func extract(
+        package: String, kind: String, members: Set<String>, into directory: String,
+        verify: [String: String]
+    ) throws(CacheError) {
         var remaining = members
         do {
             let outer = try ArchiveReader(path: package)
@@ -15,7 +16,9 @@ enum PayloadExtractor {
             if kind == PackageContents.Kind.deb.rawValue {
                 var data: ArchiveReader?
                 while data == nil, let member = try outer.next() {
-                    if member.path.hasPrefix("data.tar") { data = try ArchiveReader(nestedIn: outer, entryName: member.path) }
+                    if member.path.hasPrefix("data.tar") {
+                        data = try ArchiveReader(nestedIn: outer, entryName: member.path)
+                    }
                 }
                 guard let data else { throw CacheError.extraction(package, "no data.tar member") }
                 reader = data

@@ -7,7 +7,12 @@ import Foundation
 public struct RPMHeader: Sendable {
     /// One tag's value; types the reader does not need are kept as `.other(type)`.
     public enum Value: Sendable, Equatable {
-        case int16([UInt16]), int32([UInt32]), int64([UInt64]), string(String), strings([String]), other(UInt32)
+        case int16([UInt16])
+        case int32([UInt32])
+        case int64([UInt64])
+        case string(String)
+        case strings([String])
+        case other(UInt32)
     }
 
     public static let magic: [UInt8] = [0x8e, 0xad, 0xe8, 0x01]
@@ -21,7 +26,8 @@ public struct RPMHeader: Sendable {
     /// The total size of a header (intro + index + data) from its 16-byte intro, or nil when not a header.
     public static func totalSize(intro: [UInt8]) -> Int? {
         guard intro.count >= introSize, Array(intro[0..<4]) == magic else { return nil }
-        let count = Int(readU32(intro, 8)), data = Int(readU32(intro, 12))
+        let count = Int(readU32(intro, 8))
+        let data = Int(readU32(intro, 12))
         guard count < 1 << 20, data < maximumSize else { return nil }
         return introSize + count * entrySize + data
     }
@@ -35,8 +41,10 @@ public struct RPMHeader: Sendable {
         var values: [UInt32: Value] = [:]
         for i in 0..<count {
             let at = introSize + i * entrySize
-            let tag = readU32(bytes, at), type = readU32(bytes, at + 4)
-            let offset = Int(readU32(bytes, at + 8)), n = Int(readU32(bytes, at + 12))
+            let tag = readU32(bytes, at)
+            let type = readU32(bytes, at + 4)
+            let offset = Int(readU32(bytes, at + 8))
+            let n = Int(readU32(bytes, at + 12))
             let start = dataStart + offset
             guard start <= dataEnd, n < 1 << 24 else { return nil }
             switch type {
@@ -99,9 +107,18 @@ public struct RPMHeader: Sendable {
 
 /// The RPM header tags the index reads.
 public enum RPMTag: UInt32, Sendable {
-    case name = 1000, version = 1001, release = 1002, buildTime = 1006, arch = 1022
-    case fileSizes = 1028, fileModes = 1030, fileLinkTos = 1036
-    case dirIndexes = 1116, baseNames = 1117, dirNames = 1118
-    case payloadFormat = 1124, payloadCompressor = 1125
+    case name = 1000
+    case version = 1001
+    case release = 1002
+    case buildTime = 1006
+    case arch = 1022
+    case fileSizes = 1028
+    case fileModes = 1030
+    case fileLinkTos = 1036
+    case dirIndexes = 1116
+    case baseNames = 1117
+    case dirNames = 1118
+    case payloadFormat = 1124
+    case payloadCompressor = 1125
     case longFileSizes = 5008
 }

@@ -10,7 +10,9 @@ public enum RPMPackage {
         let source: FileByteSource
         do { source = try FileByteSource(path: path) } catch { throw .unreadable(path, error.reason) }
         func read(_ offset: Int, _ count: Int) throws(PackageError) -> [UInt8] {
-            do { return try source.read(at: Int64(offset), count: count) } catch { throw .unreadable(path, error.reason) }
+            do { return try source.read(at: Int64(offset), count: count) } catch {
+                throw .unreadable(path, error.reason)
+            }
         }
         let lead = try read(0, leadSize)
         guard lead.count == leadSize, Array(lead[0..<4]) == leadMagic else {
@@ -36,9 +38,11 @@ public enum RPMPackage {
     /// The package facts and the kernels inside the RPM at `path`.
     public static func read(path: String) throws(PackageError) -> PackageContents {
         let header = try readHeader(path: path).header
-        let dirs = header.strings(.dirNames), bases = header.strings(.baseNames)
+        let dirs = header.strings(.dirNames)
+        let bases = header.strings(.baseNames)
         let indexes = header.integers(.dirIndexes)
-        let modes = header.integers(.fileModes), links = header.strings(.fileLinkTos)
+        let modes = header.integers(.fileModes)
+        let links = header.strings(.fileLinkTos)
         var sizes = header.integers(.longFileSizes)
         if sizes.isEmpty { sizes = header.integers(.fileSizes) }
         guard indexes.count == bases.count else {
@@ -48,10 +52,14 @@ public enum RPMPackage {
         files.reserveCapacity(bases.count)
         for (i, base) in bases.enumerated() {
             let dir = Int(indexes[i])
-            guard dir >= 0, dir < dirs.count else { throw .corrupt(path, "file list: directory index \(dir) out of range") }
+            guard dir >= 0, dir < dirs.count else {
+                throw .corrupt(path, "file list: directory index \(dir) out of range")
+            }
             let mode = i < modes.count ? UInt32(truncatingIfNeeded: modes[i]) & 0xffff : 0
             let link = i < links.count && !links[i].isEmpty ? links[i] : nil
-            files.append(PackageFile(path: dirs[dir] + base, mode: mode, size: i < sizes.count ? sizes[i] : nil, linkTarget: link))
+            files.append(
+                PackageFile(
+                    path: dirs[dir] + base, mode: mode, size: i < sizes.count ? sizes[i] : nil, linkTarget: link))
         }
         let arch = header.string(.arch)
         return PackageContents(

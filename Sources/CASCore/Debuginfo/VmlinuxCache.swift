@@ -28,7 +28,8 @@ public struct VmlinuxCache: Sendable {
 
     /// The cache entry directory for `kernel`.
     public func entryDirectory(for kernel: IndexedKernel) -> String {
-        let key = kernel.buildId ?? "pkg-" + Self.digest("\(kernel.packagePath)|\(kernel.packageSize)|\(kernel.packageMtime)")
+        let key =
+            kernel.buildId ?? "pkg-" + Self.digest("\(kernel.packagePath)|\(kernel.packageSize)|\(kernel.packageMtime)")
         return debugs + "/" + Self.safeComponent(kernel.release) + "/" + key
     }
 
@@ -36,7 +37,8 @@ public struct VmlinuxCache: Sendable {
     public func vmlinux(for match: KernelMatch, modules: [String] = []) async throws(CacheError) -> Extracted {
         let kernel = match.kernel
         if kernel.packageKind == PackageContents.Kind.vmlinux.rawValue {
-            return Extracted(entry: nil, vmlinux: URL(fileURLWithPath: kernel.vmlinuxPath), modules: [:], extracted: false)
+            return Extracted(
+                entry: nil, vmlinux: URL(fileURLWithPath: kernel.vmlinuxPath), modules: [:], extracted: false)
         }
         let entry = entryDirectory(for: kernel)
         var wanted = [kernel.vmlinuxPath]

@@ -32,8 +32,10 @@ public struct PackageFields: Sendable {
     public var name, version, release, arch: String?
     public var buildTime: Int64?
     public var payloadFormat, payloadCompressor: String?
-    public init(name: String?, version: String?, release: String?, arch: String?, buildTime: Int64?,
-                payloadFormat: String?, payloadCompressor: String?) {
+    public init(
+        name: String?, version: String?, release: String?, arch: String?, buildTime: Int64?,
+        payloadFormat: String?, payloadCompressor: String?
+    ) {
         (self.name, self.version, self.release, self.arch) = (name, version, release, arch)
         (self.buildTime, self.payloadFormat, self.payloadCompressor) = (buildTime, payloadFormat, payloadCompressor)
     }
@@ -46,8 +48,10 @@ public struct KernelRow: Sendable {
     public var vmlinuxPath: String
     public var vmlinuxSize: Int64?
     public var modules: [(name: String, path: String)]
-    public init(release: String, arch: String?, buildId: String?, banner: String?, vmlinuxPath: String,
-                vmlinuxSize: Int64?, modules: [(name: String, path: String)]) {
+    public init(
+        release: String, arch: String?, buildId: String?, banner: String?, vmlinuxPath: String,
+        vmlinuxSize: Int64?, modules: [(name: String, path: String)]
+    ) {
         (self.release, self.arch, self.buildId, self.banner) = (release, arch, buildId, banner)
         (self.vmlinuxPath, self.vmlinuxSize, self.modules) = (vmlinuxPath, vmlinuxSize, modules)
     }
@@ -73,8 +77,10 @@ extension Store {
     }
 
     /// Replaces the package at `path` and its kernels and modules in one transaction.
-    public func replacePackage(path: String, size: Int64, mtime: Double, kind: String, fields: PackageFields,
-                               kernels: [KernelRow]) throws(StoreError) {
+    public func replacePackage(
+        path: String, size: Int64, mtime: Double, kind: String, fields: PackageFields,
+        kernels: [KernelRow]
+    ) throws(StoreError) {
         try write { db in
             try db.execute(sql: "DELETE FROM package WHERE path = ?", arguments: [path])
             try db.execute(
@@ -82,9 +88,11 @@ extension Store {
                     INSERT INTO package (path, size, mtime, kind, name, version, release, arch, buildTime,
                         payloadFormat, payloadCompressor, indexedAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                     """,
-                arguments: [path, size, mtime, kind, fields.name, fields.version, fields.release, fields.arch,
-                            fields.buildTime, fields.payloadFormat, fields.payloadCompressor,
-                            Date().timeIntervalSince1970])
+                arguments: [
+                    path, size, mtime, kind, fields.name, fields.version, fields.release, fields.arch,
+                    fields.buildTime, fields.payloadFormat, fields.payloadCompressor,
+                    Date().timeIntervalSince1970,
+                ])
             let packageId = db.lastInsertedRowID
             for k in kernels {
                 try db.execute(
@@ -95,8 +103,9 @@ extension Store {
                     arguments: [packageId, k.release, k.arch, k.buildId, k.banner, k.vmlinuxPath, k.vmlinuxSize])
                 let kernelId = db.lastInsertedRowID
                 for m in k.modules {
-                    try db.execute(sql: "INSERT INTO moduleFile (kernelId, name, path) VALUES (?,?,?)",
-                                   arguments: [kernelId, m.name, m.path])
+                    try db.execute(
+                        sql: "INSERT INTO moduleFile (kernelId, name, path) VALUES (?,?,?)",
+                        arguments: [kernelId, m.name, m.path])
                 }
             }
         }
@@ -136,7 +145,9 @@ extension Store {
                 if let path = try String.fetchOne(
                     db, sql: "SELECT path FROM moduleFile WHERE kernelId = ? AND name = ? ORDER BY path LIMIT 1",
                     arguments: [kernelId, name])
-                { paths[name] = path }
+                {
+                    paths[name] = path
+                }
             }
             return paths
         }
@@ -145,8 +156,10 @@ extension Store {
     /// The number of indexed packages and kernels.
     public func debuginfoCounts() throws(StoreError) -> (packages: Int, kernels: Int) {
         try read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM package") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM kernel") ?? 0)
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM package") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM kernel") ?? 0
+            )
         }
     }
 
@@ -169,6 +182,8 @@ extension Store {
 
     /// The `lastUsed` time of a cache entry, nil when not recorded.
     public func cacheEntryLastUsed(path: String) throws(StoreError) -> Double? {
-        try read { db in try Double.fetchOne(db, sql: "SELECT lastUsed FROM cacheEntry WHERE path = ?", arguments: [path]) }
+        try read { db in
+            try Double.fetchOne(db, sql: "SELECT lastUsed FROM cacheEntry WHERE path = ?", arguments: [path])
+        }
     }
 }

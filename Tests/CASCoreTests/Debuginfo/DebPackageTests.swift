@@ -23,12 +23,15 @@ struct DebPackageTests {
 
     @Test("a .build-id path names the deb's vmlinux only when unambiguous")
     func debBuildIdRule() {
-        let one = ["usr/lib/debug/boot/vmlinux-5.15.0-1-generic", "usr/lib/debug/.build-id/ab/cdef0123456789abcdef.debug"]
-        #expect(KernelLocator.debKernels(one, arch: "x86_64").first?.buildId == "abcdef0123456789abcdef")
-        let many = one + [
-            "usr/lib/debug/.build-id/12/3456789abcdef0123456.debug",
-            "usr/lib/debug/lib/modules/5.15.0-1-generic/kernel/fs/ext4/ext4.ko",
+        let one = [
+            "usr/lib/debug/boot/vmlinux-5.15.0-1-generic", "usr/lib/debug/.build-id/ab/cdef0123456789abcdef.debug",
         ]
+        #expect(KernelLocator.debKernels(one, arch: "x86_64").first?.buildId == "abcdef0123456789abcdef")
+        let many =
+            one + [
+                "usr/lib/debug/.build-id/12/3456789abcdef0123456.debug",
+                "usr/lib/debug/lib/modules/5.15.0-1-generic/kernel/fs/ext4/ext4.ko",
+            ]
         let kernels = KernelLocator.debKernels(many, arch: "x86_64")
         #expect(kernels.first?.buildId == nil)
         #expect(kernels.first?.modules.map(\.name) == ["ext4"])

@@ -15,7 +15,8 @@ struct DebuginfoIndexTests {
         _ = try await DebuginfoIndexer(settings: settings, store: store).build()
         let index = DebuginfoIndex(store: store)
 
-        let byId = try index.lookup(buildId: DebuginfoFixture.buildId.uppercased(), release: nil, arch: nil, banner: nil)
+        let byId = try index.lookup(
+            buildId: DebuginfoFixture.buildId.uppercased(), release: nil, arch: nil, banner: nil)
         #expect(byId.quality == .buildId)
         #expect(byId.explanation.contains("chosen from 2 candidates"))
 

@@ -11,7 +11,10 @@ struct DebuginfoIndexerTests {
         let base = try DebuginfoFixture.temporaryDirectory()
         let (settings, store) = try DebuginfoFixture.setup(base)
         let rpm = try DebuginfoFixture.package("rpm", compression: "zstd")
-        for i in 1...5 { _ = try DebuginfoFixture.place(rpm, in: base, as: "r\(i)/kernel-debuginfo-6.1.192-\(i).x86_64.rpm", copy: true) }
+        for i in 1...5 {
+            _ = try DebuginfoFixture.place(
+                rpm, in: base, as: "r\(i)/kernel-debuginfo-6.1.192-\(i).x86_64.rpm", copy: true)
+        }
         let vmlinux = try DebuginfoFixture.fixtures().vmlinux
         _ = try DebuginfoFixture.place(vmlinux, in: base, as: "loose/vmlinux-\(DebuginfoFixture.release)")
         let corrupt = base + "/kernels/kernel-debuginfo-9.9.9-1.x86_64.rpm"
@@ -28,7 +31,8 @@ struct DebuginfoIndexerTests {
         #expect((second.new, second.changed, second.removed, second.unchanged) == (0, 0, 0, 6))
 
         let touched = base + "/kernels/r2/kernel-debuginfo-6.1.192-2.x86_64.rpm"
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: touched)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: touched)
         try FileManager.default.removeItem(atPath: base + "/kernels/r3/kernel-debuginfo-6.1.192-3.x86_64.rpm")
         let third = try await indexer.build()
         #expect((third.new, third.changed, third.removed, third.unchanged, third.kernels) == (0, 1, 1, 4, 5))
@@ -50,8 +54,9 @@ struct DebuginfoIndexerTests {
         settings.kernels = base + "/nowhere"
         try store.replacePackage(
             path: "/x.rpm", size: 1, mtime: 1, kind: "rpm",
-            fields: PackageFields(name: nil, version: nil, release: nil, arch: nil, buildTime: nil,
-                                  payloadFormat: nil, payloadCompressor: nil), kernels: [])
+            fields: PackageFields(
+                name: nil, version: nil, release: nil, arch: nil, buildTime: nil,
+                payloadFormat: nil, payloadCompressor: nil), kernels: [])
         await #expect(throws: IndexError.self) { try await DebuginfoIndexer(settings: settings, store: store).build() }
         #expect(try store.packageStamps().count == 1)
     }

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("RPM header reader")
 struct RPMPackageTests {
-    @Test("reads name, release, arch, kernel, build ID and modules from RPM headers", arguments: ["xz", "gzip", "zstd"])
+    @Test(
+        "reads name, release, arch, kernel, build ID and modules from RPM headers", arguments: ["xz", "gzip", "zstd"])
     func rpm(compression: String) throws {
         try #require(DebuginfoFixture.hasTool("rpmbuild"), "rpmbuild is not installed")
         let path = try DebuginfoFixture.package("rpm", compression: compression)

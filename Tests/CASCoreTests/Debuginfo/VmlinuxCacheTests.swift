@@ -10,16 +10,19 @@ struct VmlinuxCacheTests {
     {
         let base = try DebuginfoFixture.temporaryDirectory()
         let (settings, store) = try DebuginfoFixture.setup(base)
-        _ = try DebuginfoFixture.place(try DebuginfoFixture.package(kind, compression: compression, ddeb: ddeb), in: base)
+        _ = try DebuginfoFixture.place(
+            try DebuginfoFixture.package(kind, compression: compression, ddeb: ddeb), in: base)
         _ = try await DebuginfoIndexer(settings: settings, store: store).build()
         let match = try DebuginfoIndex(store: store).lookup(
             buildId: nil, release: DebuginfoFixture.release, arch: "x86_64", banner: nil)
         return (settings, store, match)
     }
 
-    @Test("extracts the vmlinux byte-identical, and a module on request", arguments: [
-        ("rpm", "xz", false), ("rpm", "gzip", false), ("rpm", "zstd", false), ("deb", "zstd", true),
-    ])
+    @Test(
+        "extracts the vmlinux byte-identical, and a module on request",
+        arguments: [
+            ("rpm", "xz", false), ("rpm", "gzip", false), ("rpm", "zstd", false), ("deb", "zstd", true),
+        ])
     func extract(kind: String, compression: String, ddeb: Bool) async throws {
         try #require(DebuginfoFixture.hasTool(kind == "rpm" ? "rpmbuild" : "dpkg-deb"))
         let (settings, store, match) = try await Self.indexed(kind, compression, ddeb: ddeb)
@@ -29,9 +32,13 @@ struct VmlinuxCacheTests {
         #expect(result.extracted)
         #expect(FileManager.default.contentsEqual(atPath: result.vmlinux.path, andPath: vmlinux))
         #expect(FileManager.default.contentsEqual(atPath: try #require(result.modules["crash_fix"]).path, andPath: ko))
-        #expect(result.vmlinux.path == settings.debugs + "/" + DebuginfoFixture.release + "/"
-            + (kind == "rpm" ? DebuginfoFixture.buildId : result.entry!.lastPathComponent) + match.kernel.vmlinuxPath)
-        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: result.entry!.path).filter { $0.hasSuffix(".part") }
+        #expect(
+            result.vmlinux.path == settings.debugs + "/" + DebuginfoFixture.release + "/"
+                + (kind == "rpm" ? DebuginfoFixture.buildId : result.entry!.lastPathComponent)
+                + match.kernel.vmlinuxPath)
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: result.entry!.path).filter {
+            $0.hasSuffix(".part")
+        }
         #expect(leftovers.isEmpty)
         let firstUse = try #require(try store.cacheEntryLastUsed(path: result.entry!.path))
 
