@@ -50,6 +50,8 @@ struct DebuginfoCLITests {
             if i < 30 { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             try FileManager.default.linkItem(atPath: rpm, toPath: dir + "/kernel-debuginfo-6.1.\(i)-1.x86_64.rpm")
         }
+        // Create the database first: two processes migrating a new database at once can collide (see report).
+        _ = try Store(path: base + "/cas.db")
         let (process, _, _) = try DebuginfoCLI.start(["-b"], base: base)
         // Wait (bounded) until the build has written some packages, then kill it.
         var before = 0

@@ -16,6 +16,8 @@ public struct VmlinuxCache: Sendable {
         public var modules: [String: URL]
         /// True when this call extracted something (false when everything was cached).
         public var extracted: Bool
+        /// A shared lock on ``entry``, held as long as this value lives: purge does not evict a locked entry.
+        public var lock: DirectoryLock?
     }
 
     public let debugs: String
@@ -38,7 +40,8 @@ public struct VmlinuxCache: Sendable {
         let kernel = match.kernel
         if kernel.packageKind == PackageContents.Kind.vmlinux.rawValue {
             return Extracted(
-                entry: nil, vmlinux: URL(fileURLWithPath: kernel.vmlinuxPath), modules: [:], extracted: false)
+                entry: nil, vmlinux: URL(fileURLWithPath: kernel.vmlinuxPath), modules: [:], extracted: false,
+                lock: nil)
         }
         let entry = entryDirectory(for: kernel)
         var wanted = [kernel.vmlinuxPath]
@@ -49,31 +52,43 @@ public struct VmlinuxCache: Sendable {
         } catch { throw .store(error) }
         wanted += modulePaths.values.sorted()
         func target(_ inPackage: String) -> String { entry + (inPackage.hasPrefix("/") ? "" : "/") + inPackage }
-        func result(extracted: Bool) -> Extracted {
+        func result(extracted: Bool, _ shared: DirectoryLock) -> Extracted {
             Extracted(
                 entry: URL(fileURLWithPath: entry), vmlinux: URL(fileURLWithPath: target(kernel.vmlinuxPath)),
-                modules: modulePaths.mapValues { URL(fileURLWithPath: target($0)) }, extracted: extracted)
+                modules: modulePaths.mapValues { URL(fileURLWithPath: target($0)) }, extracted: extracted,
+                lock: shared)
         }
         let fm = FileManager.default
-        if wanted.allSatisfy({ fm.fileExists(atPath: target($0)) }) {
-            try touch(entry, kernel, size: nil)
-            return result(extracted: false)
-        }
         do { try fm.createDirectory(atPath: entry, withIntermediateDirectories: true) } catch {
             throw .cannotWrite(entry, (error as NSError).localizedDescription)
+        }
+        let shared: DirectoryLock
+        do {
+            guard let held = try DirectoryLock(path: entry, exclusive: false, wait: true) else {
+                throw CacheError.cannotWrite(entry, "cannot lock")
+            }
+            shared = held
+        } catch let error as CacheError {
+            throw error
+        } catch {
+            throw .cannotWrite(entry, "\(error)")
+        }
+        if wanted.allSatisfy({ fm.fileExists(atPath: target($0)) }) {
+            try touch(entry, kernel, size: nil)
+            return result(extracted: false, shared)
         }
         let lock = try FileLock(path: entry + "/.lock")
         defer { lock.unlock() }
         let missing = wanted.filter { !fm.fileExists(atPath: target($0)) }
         if missing.isEmpty {
             try touch(entry, kernel, size: nil)
-            return result(extracted: false)
+            return result(extracted: false, shared)
         }
         try PayloadExtractor.extract(
             package: kernel.packagePath, kind: kernel.packageKind, members: Set(missing), into: entry,
             verify: kernel.buildId.map { [kernel.vmlinuxPath: $0] } ?? [:])
         try touch(entry, kernel, size: Self.directorySize(entry))
-        return result(extracted: true)
+        return result(extracted: true, shared)
     }
 
     private func touch(_ entry: String, _ kernel: IndexedKernel, size: Int64?) throws(CacheError) {

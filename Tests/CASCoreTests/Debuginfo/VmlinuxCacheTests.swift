@@ -30,6 +30,7 @@ struct VmlinuxCacheTests {
         let result = try await cache.vmlinux(for: match, modules: ["crash-fix"])
         let (vmlinux, ko) = try DebuginfoFixture.fixtures()
         #expect(result.extracted)
+        #expect(DirectoryLock.isHeld(result.entry!.path))  // purge cannot evict it while in use
         #expect(FileManager.default.contentsEqual(atPath: result.vmlinux.path, andPath: vmlinux))
         #expect(FileManager.default.contentsEqual(atPath: try #require(result.modules["crash_fix"]).path, andPath: ko))
         #expect(
