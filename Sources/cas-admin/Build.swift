@@ -1,11 +1,18 @@
 import ArgumentParser
 import CASCLI
 import CASCore
+import Foundation
 
 extension CASAdmin {
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Index the kernel debuginfo packages under 'kernels' (same as -b).")
+            abstract: "Index the kernel debuginfo packages under 'kernels' (same as -b).",
+            discussion: """
+                Reads only package headers (RPM headers, a Debian package's control.tar) and loose vmlinux \
+                files; only new and changed packages are read, vanished ones are removed. A package that \
+                cannot be read is reported on standard error and skipped: the exit status stays 0 and the \
+                summary line counts it as unreadable.
+                """)
 
         @Flag(help: "Re-read every package, not only new and changed ones.")
         var full = false
@@ -19,8 +26,19 @@ extension CASAdmin {
         static func perform(global: GlobalOptions, full: Bool) async throws {
             global.bootstrapLogging()
             try await reportingErrors("cas-admin") {
-                _ = try global.loadSettings()
-                throw NotAvailableYet("indexing debuginfo packages (cas-admin -b)")
+                let settings = try global.loadSettings()
+                let store = try Store(path: settings.database)
+                let terminal = isatty(STDERR_FILENO) == 1
+                let indexer = DebuginfoIndexer(settings: settings, store: store)
+                let report = try await indexer.build(full: full) { done, total in
+                    guard terminal, done == total || done % 25 == 0 else { return }
+                    FileHandle.standardError.write(Data("\r\u{1b}[Kreading packages: \(done)/\(total)".utf8))
+                    if done == total { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+                }
+                for failure in report.unreadable {
+                    FileHandle.standardError.write(Data("cas-admin: skipped \(failure.description)\n".utf8))
+                }
+                print(report.summary)
             }
         }
     }

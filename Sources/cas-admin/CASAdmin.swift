@@ -12,14 +12,14 @@ struct CASAdmin: AsyncParsableCommand {
               cas-admin -b          cas-admin build      index the debuginfo packages under 'kernels'
               cas-admin -s          cas-admin servers    probe the analysis servers over ssh
               cas-admin -p [-d N]   cas-admin purge      remove jobs older than purgeLimit (or N) days
-            Also: cas-admin check, cas-admin list kernels|servers|jobs.
+            Also: cas-admin check, cas-admin list kernels|servers|jobs, cas-admin extract.
 
             Configuration: --config PATH, else $CAS_CONFIG, else /etc/cas.conf, else a built-in default \
             under $XDG_DATA_HOME/cas (~/.local/share/cas).
 
             \(exitStatusHelp)
             """,
-        subcommands: [Build.self, Servers.self, Purge.self, Check.self, List.self]
+        subcommands: [Build.self, Servers.self, Purge.self, Check.self, List.self, Extract.self]
     )
 
     @Flag(name: [.customShort("b"), .long], help: "Index the debuginfo packages (same as 'build').")

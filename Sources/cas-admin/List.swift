@@ -24,7 +24,7 @@ extension CASAdmin {
                 switch what {
                 case .servers: try listServers(Store(path: settings.database))
                 case .jobs: try listJobs(Store(path: settings.database))
-                default: throw NotAvailableYet("cas-admin list \(what.rawValue)")
+                case .kernels: try listKernels(settings)
                 }
             }
         }
@@ -65,6 +65,40 @@ extension CASAdmin {
                 ]
                 print(fields.joined(separator: " ") + (server.lastError.map { "  (\($0))" } ?? ""))
             }
+        }
+    }
+}
+
+extension CASAdmin.List {
+    /// One kernel as `list kernels --json` prints it.
+    struct KernelLine: Encodable {
+        var release: String
+        var arch: String?
+        var buildId: String?
+        var package: String?
+        var packagePath: String
+        var kind: String
+        var vmlinuxPath: String
+        var banner: String?
+    }
+
+    fileprivate func listKernels(_ settings: Settings) throws {
+        let kernels = try Store(path: settings.database).indexedKernels()
+        let lines = kernels.map {
+            KernelLine(
+                release: $0.release, arch: $0.arch, buildId: $0.buildId, package: $0.packageName,
+                packagePath: $0.packagePath, kind: $0.packageKind, vmlinuxPath: $0.vmlinuxPath, banner: $0.banner)
+        }
+        if global.json { return try printJSON(lines) }
+        let width = max(7, lines.map(\.release.count).max() ?? 0)
+        for line in lines {
+            let columns = [
+                line.release.padding(toLength: width, withPad: " ", startingAt: 0),
+                (line.arch ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0),
+                (line.buildId ?? "-").padding(toLength: 40, withPad: " ", startingAt: 0),
+                line.package ?? "-", line.packagePath,
+            ]
+            print(columns.joined(separator: "  "))
         }
     }
 }

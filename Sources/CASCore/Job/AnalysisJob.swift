@@ -27,7 +27,7 @@ public final class AnalysisJob: @unchecked Sendable {
     public let settings: Settings
     public let store: Store
     public let directory: JobDirectory
-    public private(set) var report: JobReport
+    public internal(set) var report: JobReport
     var record: JobRecord
     let logger = Logger.cas("cas")
     private let lock: DirectoryLock?

@@ -23,6 +23,11 @@ public final class Store: Sendable {
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
         config.label = "cas"
+        // Two processes opening a new database at once must not both create the schema: migrate under a
+        // flock on the database file (SQLite's own locks are fcntl locks and do not interact with flock).
+        let guardFD = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        if guardFD >= 0 { flock(guardFD, LOCK_EX) }
+        defer { if guardFD >= 0 { close(guardFD) } }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(pool)

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Builds the debuginfo index incrementally: new and changed packages are read (headers only, in parallel),
+/// vanished ones removed, unchanged ones skipped. Each package is written in its own transaction, so an
+/// interrupted build leaves a consistent index and the next run continues where it stopped.
+public struct DebuginfoIndexer: Sendable {
+    /// What one build did.
+    public struct Report: Sendable {
+        public var packages = 0
+        public var new = 0
+        public var changed = 0
+        public var removed = 0
+        public var unchanged = 0
+        /// Packages that could not be read, with the reason, in path order.
+        public var unreadable: [PackageError] = []
+        public var kernels = 0
+        public var seconds = 0.0
+
+        /// "1,204 packages: 12 new, 3 changed, 2 removed, 1 unreadable; 1,871 kernels; 2.4 s"
+        public var summary: String {
+            let time = String(format: "%.1f", seconds)
+            return "\(Self.grouped(packages)) packages: \(Self.grouped(new)) new, \(Self.grouped(changed)) changed, "
+                + "\(Self.grouped(removed)) removed, \(Self.grouped(unreadable.count)) unreadable; "
+                + "\(Self.grouped(kernels)) kernels; \(time) s"
+        }
+
+        public static func grouped(_ n: Int) -> String {
+            let digits = Array(String(n))
+            var out = ""
+            for (i, c) in digits.enumerated() {
+                if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+                out.append(c)
+            }
+            return out
+        }
+    }
+
+    public let settings: Settings
+    public let store: Store
+    /// How many packages are read at once (default: the number of cores).
+    public var width: Int
+
+    public init(settings: Settings, store: Store, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.settings = settings
+        self.store = store
+        self.width = max(1, width)
+    }
+
+    /// Reads the headers of one file of the given kind.
+    public static func read(path: String, kind: PackageContents.Kind) throws(PackageError) -> PackageContents {
+        switch kind {
+        case .rpm: try RPMPackage.read(path: path)
+        case .deb: try DebPackage.read(path: path)
+        case .vmlinux: try LooseVmlinux.read(path: path)
+        }
+    }
+
+    /// Runs one build; `full` re-reads every package; `progress(done, total)` is called as packages are read.
+    public func build(full: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(IndexError)
+        -> Report
+    {
+        let start = Date()
+        var report = Report()
+        let found = try PackageWalker.candidates(
+            root: settings.kernels, rpmFilter: settings.rpmFilter, debFilter: settings.debFilter)
+        let stamps: [String: PackageStamp]
+        do { stamps = try store.packageStamps() } catch { throw .store(error) }
+        var work: [PackageWalker.Candidate] = []
+        for candidate in found {
+            if !full, let stamp = stamps[candidate.path], stamp.size == candidate.size, stamp.mtime == candidate.mtime {
+                report.unchanged += 1
+            } else {
+                work.append(candidate)
+            }
+        }
+        let present = Set(found.map(\.path))
+        do {
+            for path in stamps.keys.sorted() where !present.contains(path) {
+                try store.deletePackage(path: path)
+                report.removed += 1
+            }
+        } catch { throw .store(error) }
+        let total = work.count
+        var done = 0
+        var failures: [PackageError] = []
+        var storeError: StoreError?
+        await withTaskGroup(of: (PackageWalker.Candidate, Result<PackageContents, PackageError>).self) { group in
+            var next = 0
+            func enqueue() {
+                guard next < work.count else { return }
+                let candidate = work[next]
+                next += 1
+                group.addTask {
+                    (
+                        candidate,
+                        Result { () throws(PackageError) in try Self.read(path: candidate.path, kind: candidate.kind) }
+                    )
+                }
+            }
+            for _ in 0..<min(width, work.count) { enqueue() }
+            while let (candidate, result) = await group.next() {
+                done += 1
+                progress?(done, total)
+                let known = stamps[candidate.path] != nil
+                do throws(StoreError) {
+                    switch result {
+                    case .success(let contents):
+                        try store.replacePackage(
+                            path: candidate.path, size: candidate.size, mtime: candidate.mtime,
+                            kind: contents.kind.rawValue, fields: contents.fields, kernels: contents.kernels.map(\.row))
+                        if known { report.changed += 1 } else { report.new += 1 }
+                    case .failure(let error):
+                        if known { try store.deletePackage(path: candidate.path) }
+                        failures.append(error)
+                    }
+                } catch {
+                    storeError = error
+                    group.cancelAll()
+                    break
+                }
+                enqueue()
+            }
+        }
+        if let storeError { throw .store(storeError) }
+        report.unreadable = failures.sorted { $0.description < $1.description }
+        report.packages = found.count - report.unreadable.count
+        do { report.kernels = try store.debuginfoCounts().kernels } catch { throw .store(error) }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+}
+
+extension PackageContents {
+    var fields: PackageFields {
+        PackageFields(
+            name: name, version: version, release: release, arch: arch, buildTime: buildTime,
+            payloadFormat: payloadFormat, payloadCompressor: payloadCompressor)
+    }
+}
+
+extension KernelEntry {
+    var row: KernelRow {
+        KernelRow(
+            release: release, arch: arch, buildId: buildId, banner: banner, vmlinuxPath: vmlinuxPath,
+            vmlinuxSize: vmlinuxSize, modules: modules.map { ($0.name, $0.path) })
+    }
+}

@@ -1,0 +1,114 @@
+import CASCore
+import Foundation
+import Testing
+
+@Suite("cas-admin -b, list kernels and extract, end to end")
+struct DebuginfoCLITests {
+    @Test("-b indexes RPMs and ddebs, reports a corrupt package and exits 0; list kernels shows them")
+    func build() throws {
+        try #require(DebuginfoCLI.hasTool("rpmbuild") && DebuginfoCLI.hasTool("dpkg-deb"))
+        let base = try DebuginfoCLI.tree()
+        let rpm = try DebuginfoCLI.package("rpm", "xz")
+        let ddeb = try DebuginfoCLI.package("deb", "zstd", ddeb: true)
+        try FileManager.default.createDirectory(atPath: base + "/kernels/ubuntu", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: rpm, toPath: base + "/kernels/" + (rpm as NSString).lastPathComponent)
+        try FileManager.default.createSymbolicLink(
+            atPath: base + "/kernels/ubuntu/" + (ddeb as NSString).lastPathComponent, withDestinationPath: ddeb)
+        let corrupt = base + "/kernels/kernel-debuginfo-1.0-1.x86_64.rpm"
+        try Data([0xed, 0xab, 0xee, 0xdb] + [UInt8](repeating: 0, count: 200)).write(to: URL(fileURLWithPath: corrupt))
+
+        let first = try DebuginfoCLI.run(["-b"], base: base)
+        #expect(first.status == 0)
+        #expect(first.stdout.hasPrefix("2 packages: 2 new, 0 changed, 0 removed, 1 unreadable; 2 kernels; "))
+        #expect(first.stderr.contains("skipped \(corrupt): bad signature header at byte 96"))
+
+        let second = try DebuginfoCLI.run(["build"], base: base)
+        #expect(second.stdout.hasPrefix("2 packages: 0 new, 0 changed, 0 removed, 1 unreadable; 2 kernels; "))
+        let full = try DebuginfoCLI.run(["build", "--full"], base: base)
+        #expect(full.stdout.hasPrefix("2 packages: 0 new, 2 changed, "))
+
+        let list = try DebuginfoCLI.run(["list", "kernels"], base: base)
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("08874375e749a8381d73fd31b60f5b1eeae9ac3b  kernel-debuginfo  \(base)/kernels/"))
+        let json = try DebuginfoCLI.run(["list", "kernels", "--json"], base: base)
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2)
+        #expect(Set(rows.compactMap { $0["kind"] as? String }) == ["rpm", "deb"])
+        #expect(
+            rows.allSatisfy { $0["release"] as? String == DebuginfoCLI.release && $0["arch"] as? String == "x86_64" })
+    }
+
+    @Test("a build killed with SIGKILL leaves a consistent index and the next run continues")
+    func interrupted() throws {
+        try #require(DebuginfoCLI.hasTool("rpmbuild"))
+        let base = try DebuginfoCLI.tree()
+        let rpm = try DebuginfoCLI.package("rpm", "zstd")
+        let count = 3000
+        for i in 0..<count {
+            let dir = base + "/kernels/\(i % 30)"
+            if i < 30 { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            try FileManager.default.linkItem(atPath: rpm, toPath: dir + "/kernel-debuginfo-6.1.\(i)-1.x86_64.rpm")
+        }
+        // Create the database first: two processes migrating a new database at once can collide (see report).
+        _ = try Store(path: base + "/cas.db")
+        let (process, _, _) = try DebuginfoCLI.start(["-b"], base: base)
+        // Wait (bounded) until the build has written some packages, then kill it.
+        var before = 0
+        var seen = 0
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline {
+            if FileManager.default.fileExists(atPath: base + "/cas.db"),
+                let store = try? Store(path: base + "/cas.db"), let n = try? store.debuginfoCounts().packages, n > 0
+            {
+                kill(process.processIdentifier, SIGKILL)
+                seen = n
+                break
+            }
+            usleep(2000)
+        }
+        process.waitUntilExit()
+        let store = try Store(path: base + "/cas.db")
+        let counts = try store.debuginfoCounts()
+        before = counts.packages
+        #expect(counts.packages == counts.kernels)  // no package row without its kernel
+        let rerun = try DebuginfoCLI.run(["-b"], base: base)
+        #expect(rerun.status == 0)
+        #expect(before >= seen, "saw \(seen) before the kill, \(before) after")
+        let new = DebuginfoIndexer.Report.grouped(count - before)
+        #expect(rerun.stdout.hasPrefix("3,000 packages: \(new) new, 0 changed, 0 removed, 0 unreadable; 3,000 kernels"))
+        if process.terminationReason == .uncaughtSignal { #expect(before < count, "killed after \(before)") }
+    }
+
+    @Test("several processes extracting the same kernel extract it once; a miss exits 69 with nearest releases")
+    func extract() throws {
+        try #require(DebuginfoCLI.hasTool("rpmbuild"))
+        let base = try DebuginfoCLI.tree()
+        let rpm = try DebuginfoCLI.package("rpm", "gzip")
+        try FileManager.default.linkItem(atPath: rpm, toPath: base + "/kernels/" + (rpm as NSString).lastPathComponent)
+        #expect(try DebuginfoCLI.run(["-b"], base: base).status == 0)
+        let started = try (0..<3).map { i in
+            try DebuginfoCLI.start(
+                ["extract", "--release", DebuginfoCLI.release, "--arch", "x86_64"], base: base, tag: "x\(i)")
+        }
+        let outputs = try started.map { process, out, err in
+            process.waitUntilExit()
+            return try DebuginfoCLI.collect(process, out, err)
+        }
+        #expect(outputs.allSatisfy { $0.status == 0 })
+        #expect(Set(outputs.map(\.stdout)).count == 1)
+        #expect(outputs.filter { $0.stderr.hasSuffix("extracted\n") }.count == 1)
+        #expect(outputs.filter { $0.stderr.hasSuffix("cached\n") }.count == 2)
+        let path = outputs[0].stdout.trimmingCharacters(in: .newlines)
+        #expect(
+            path
+                == "\(base)/debugs/\(DebuginfoCLI.release)/08874375e749a8381d73fd31b60f5b1eeae9ac3b/usr/lib/debug/lib/modules/\(DebuginfoCLI.release)/vmlinux"
+        )
+        #expect(FileManager.default.contentsEqual(atPath: path, andPath: try DebuginfoCLI.fixture("vmlinux")))
+
+        let miss = try DebuginfoCLI.run(["extract", "--release", "6.1.200-tiny-pidfix"], base: base)
+        #expect(miss.status == ExitStatus.noDebuginfo.rawValue)
+        #expect(miss.stderr.contains("no debuginfo in the index for release 6.1.200-tiny-pidfix"))
+        #expect(miss.stderr.contains("nearest releases indexed: \(DebuginfoCLI.release)"))
+    }
+}
