@@ -38,7 +38,14 @@ struct CAS: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// Checks -i and -f before anything is written. ArgumentParser validates this root command even when
+    /// a subcommand (`cas identify`) follows, so with no job option at all the check waits for ``run()``.
     func validate() throws {
+        guard identifier != nil || file != nil || !email.isEmpty || modules else { return }
+        try validateJob()
+    }
+
+    func validateJob() throws {
         guard let identifier else {
             throw ValidationError("missing -i ID (the case number the job is filed under)")
         }
@@ -47,6 +54,7 @@ struct CAS: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try validateJob()
         global.bootstrapLogging()
         try await reportingErrors("cas") {
             _ = try global.loadSettings()
