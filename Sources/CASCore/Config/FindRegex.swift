@@ -87,6 +87,7 @@ public struct FindRegex: @unchecked Sendable, CustomStringConvertible {
             case "^" where atBranchStart:
                 out += "^"
                 startsBranch = true
+                i += 1
             case "$" where isBranchEnd(i + 1):
                 out += "$"
                 i += 1

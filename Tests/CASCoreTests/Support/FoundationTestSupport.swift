@@ -5,7 +5,7 @@ final class TempDirectory: @unchecked Sendable {
     let path: String
 
     init(_ label: String = "cas-test") {
-        let template = NSTemporaryDirectory() + "/\(label).XXXXXX"
+        let template = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(label).XXXXXX")
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else { fatalError("mkdtemp failed for \(template)") }
         path = String(cString: made)
