@@ -85,7 +85,7 @@ extension Settings {
         s.debugs = try reader.requiredPath("settings", "debugs")
         s.debugLevel = try reader.choice("settings", "debugLevel", ["DEBUG": .debug, "INFO": .info]) ?? .info
         s.workDirectory = try reader.requiredPath("settings", "workDirectory")
-        s.smtpHost = try reader.text("settings", "smtphost")
+        s.smtpHost = try reader.hostAndPort("settings", "smtphost")
         s.database = try reader.requiredPath("settings", "database")
         s.snippets = try reader.path("settings", "snippets")
         s.rules = try reader.path("settings", "rules")

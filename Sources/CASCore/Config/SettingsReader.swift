@@ -68,6 +68,27 @@ struct SettingsReader {
         try scalar(section, key)?.value
     }
 
+    /// `host`, `host:port` or `[v6-address]:port`, with no spaces and a port from 1 to 65535.
+    func hostAndPort(_ section: String, _ key: String) throws(ConfigError) -> String? {
+        guard let (value, line) = try scalar(section, key) else { return nil }
+        var port: Substring?
+        if value.hasPrefix("["), let close = value.firstIndex(of: "]") {
+            let rest = value[value.index(after: close)...]
+            port = rest.isEmpty ? nil : rest.hasPrefix(":") ? rest.dropFirst() : "bad"
+        } else if value.filter({ $0 == ":" }).count == 1, let colon = value.firstIndex(of: ":") {
+            port = value[value.index(after: colon)...]
+            if colon == value.startIndex { port = "bad" }
+        }
+        var portOK = true
+        if let port { portOK = (UInt16(port) ?? 0) > 0 }
+        guard portOK, !value.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+            throw .badValue(
+                path: path, line: line, section: section, key: key, value: value,
+                expected: "a host or host:port, such as mail.example.com or mail.example.com:2525")
+        }
+        return value
+    }
+
     func path(_ section: String, _ key: String) throws(ConfigError) -> String? {
         guard let (value, line) = try scalar(section, key) else { return nil }
         let expanded = value.hasPrefix("~/") ? NSHomeDirectory() + value.dropFirst() : value

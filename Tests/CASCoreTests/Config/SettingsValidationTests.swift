@@ -150,6 +150,17 @@ struct SettingsValidationTests {
         #expect(message(negative)?.hasSuffix("bad value '-1' for 'purgeLimit' in [maintenance]: expected a whole number from 0 to 36500") == true)
     }
 
+    @Test(arguments: ["mail.example.com", "relay:2525", "[::1]:25", "::1", "10.0.0.1:587"])
+    func goodSMTPHosts(host: String) throws {
+        #expect(try parse(settings: "smtphost = \(host)").smtpHost == host)
+    }
+
+    @Test(arguments: ["relay:0", "relay:smtp", "relay:70000", ":25", "mail example.com", "[::1]x", "smtp://relay"])
+    func badSMTPHosts(host: String) {
+        let got = message(sampleConfig(base: base, settings: "smtphost = \(host)"))
+        #expect(got?.hasSuffix("bad value '\(host)' for 'smtphost' in [settings]: expected a host or host:port, such as mail.example.com or mail.example.com:2525") == true, "\(got ?? "no error")")
+    }
+
     @Test func relativeRequiredPathIsAnError() {
         let text = sampleConfig(base: base).replacingOccurrences(of: "kernels = /srv/cas/kernels", with: "kernels = mnt/kernels")
         #expect(message(text) == "config /etc/cas.conf:2: bad value 'mnt/kernels' for 'kernels' in [settings]: expected an absolute path")
