@@ -6,7 +6,8 @@ enum BuiltTool {
     /// The directory holding the built executables: the test bundle's own directory under `swift test`
     /// (`.build/<triple>/debug`), else the nearest `.build/debug` above it.
     static let directory: String = {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         if FileManager.default.isExecutableFile(atPath: bundle.appendingPathComponent("cas-admin").path) {
             return bundle.path
         }
@@ -22,7 +23,8 @@ enum BuiltTool {
     }()
 
     /// Runs `tool` (`cas` or `cas-admin`) with `arguments`; `environment` replaces the inherited one except PATH.
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String]) async throws -> Command.Result {
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String]) async throws -> Command.Result
+    {
         var env = environment
         env["PATH"] = env["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return try await Command(directory + "/" + tool, arguments, environment: env, timeout: .seconds(120)).run()

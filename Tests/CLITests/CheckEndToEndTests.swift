@@ -13,7 +13,8 @@ struct CheckEndToEndTests {
             let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
             return (
                 words.first ?? "", words.count > 1 ? words[1] : "",
-                words.count > 2 ? words[2].trimmingCharacters(in: .whitespaces) : "")
+                words.count > 2 ? words[2].trimmingCharacters(in: .whitespaces) : ""
+            )
         }
     }
 
@@ -32,7 +33,9 @@ struct CheckEndToEndTests {
             #expect(names.contains(name), "no \(name) line in \(result.standardOutput)")
         }
         #expect(report.first { $0.name == "config" }?.rest == config)
-        #expect(report.first { $0.name == "database" }?.rest.contains("schema version \(Store.latestSchemaVersion)") == true)
+        #expect(
+            report.first { $0.name == "database" }?.rest.contains("schema version \(Store.latestSchemaVersion)") == true
+        )
         #expect(report.first { $0.name == "crash" }?.rest.contains("crash ") == true)
         #expect(report.first { $0.name == "casuser" }?.rest.contains("running as it") == true)
         #expect(FileManager.default.fileExists(atPath: tmp.path + "/cas.db"))
@@ -47,7 +50,10 @@ struct CheckEndToEndTests {
             "\(result.standardOutput)")
         let items = try #require(object["items"] as? [[String: String]])
         #expect(object["passed"] as? Bool == (result.status == 0))
-        #expect(items.allSatisfy { $0["name"] != nil && $0["detail"] != nil && ["ok", "warning", "error"].contains($0["status"]) })
+        #expect(
+            items.allSatisfy {
+                $0["name"] != nil && $0["detail"] != nil && ["ok", "warning", "error"].contains($0["status"])
+            })
         #expect(items.contains { $0["name"] == "smtphost" && $0["status"] == "warning" })
         #expect(items.contains { $0["name"] == "config" && $0["status"] == "ok" && $0["detail"] == config })
         // /bin/true reports no version: a warning, not an error.
@@ -92,15 +98,19 @@ struct CheckEndToEndTests {
         let config = try tmp.goodConfig(advanced: "crash = \(tmp.path)/no/crash\ncrash_32 = crash32-nowhere")
         let errors = try await expectFailure(config)
         #expect(errors.count == 2)
-        #expect(errors.first?.hasPrefix("error   crash          '\(tmp.path)/no/crash' not found or not executable") == true)
+        #expect(
+            errors.first?.hasPrefix("error   crash          '\(tmp.path)/no/crash' not found or not executable") == true
+        )
         #expect(errors.last?.hasPrefix("error   crash_32       'crash32-nowhere' not found or not executable") == true)
     }
 
     @Test func missingConfigFileAndJSONOnFailure() async throws {
         let missing = tmp.path + "/nope.conf"
-        let result = try await BuiltTool.run("cas-admin", ["check", "--json", "--config", missing], environment: tmp.environment)
+        let result = try await BuiltTool.run(
+            "cas-admin", ["check", "--json", "--config", missing], environment: tmp.environment)
         #expect(result.status == 78)
-        let object = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["passed"] as? Bool == false)
         let items = try #require(object["items"] as? [[String: String]])
         #expect(items.first?["detail"] == "config \(missing): cannot read: no such file")
@@ -110,7 +120,10 @@ struct CheckEndToEndTests {
         let config = try tmp.goodConfig(replacing: ["smtphost =": "stmphost ="], advanced: "crash = /bin/true")
         let result = try await BuiltTool.run("cas-admin", ["check", "--config", config], environment: tmp.environment)
         #expect(result.status == 0)
-        #expect(result.standardOutput.contains("warning config         config \(config):7: unknown key 'stmphost' in [settings] (did you mean 'smtphost'?)"))
+        #expect(
+            result.standardOutput.contains(
+                "warning config         config \(config):7: unknown key 'stmphost' in [settings] (did you mean 'smtphost'?)"
+            ))
         #expect(!result.standardError.contains("stmphost"))
     }
 

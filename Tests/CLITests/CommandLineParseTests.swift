@@ -8,7 +8,8 @@ import Testing
 @Suite("Command-line parsing")
 struct CommandLineParseTests {
     @Test func casShortFlags() throws {
-        let cas = try #require(CAS.parseAsRoot(["-i", "12345678", "-f", "/tmp/vmcore", "-e", "a@x.org", "-e", "b@x.org", "-m"]) as? CAS)
+        let cas = try #require(
+            CAS.parseAsRoot(["-i", "12345678", "-f", "/tmp/vmcore", "-e", "a@x.org", "-e", "b@x.org", "-m"]) as? CAS)
         #expect(cas.identifier == "12345678")
         #expect(cas.file == "/tmp/vmcore")
         #expect(cas.email == ["a@x.org", "b@x.org"])

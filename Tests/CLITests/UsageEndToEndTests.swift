@@ -38,7 +38,11 @@ struct UsageEndToEndTests {
         let help = result.standardOutput
         #expect(help.contains("$CAS_CONFIG"))
         #expect(help.contains("/etc/cas.conf"))
-        for status in ExitStatus.allCases { #expect(help.contains("\(status.rawValue)   \(status.meaning)") || help.contains("\(status.rawValue)    \(status.meaning)")) }
+        for status in ExitStatus.allCases {
+            #expect(
+                help.contains("\(status.rawValue)   \(status.meaning)")
+                    || help.contains("\(status.rawValue)    \(status.meaning)"))
+        }
         #expect(help.contains("--config"))
     }
 }

@@ -89,7 +89,8 @@ extension Settings {
         s.database = try reader.requiredPath("settings", "database")
         s.snippets = try reader.path("settings", "snippets")
         s.rules = try reader.path("settings", "rules")
-        s.smtpTLS = try reader.choice("settings", "smtpTLS", ["AUTO": "auto", "ALWAYS": "always", "NEVER": "never"]) ?? "auto"
+        s.smtpTLS =
+            try reader.choice("settings", "smtpTLS", ["AUTO": "auto", "ALWAYS": "always", "NEVER": "never"]) ?? "auto"
         s.smtpUser = try reader.text("settings", "smtpUser")
         s.smtpPasswordFile = try reader.path("settings", "smtpPasswordFile")
         s.mailFrom = try reader.text("settings", "mailFrom")
@@ -107,7 +108,8 @@ extension Settings {
         s.sshOptions = reader.list("advanced", "sshOptions", separators: " \n\t")
         s.sshConnectTimeout = try reader.integer("advanced", "sshConnectTimeout", range: 1...600) ?? s.sshConnectTimeout
         s.maxUnpackSize = try reader.size("advanced", "maxUnpackSize") ?? s.maxUnpackSize
-        s.maxExpansionRatio = try reader.integer("advanced", "maxExpansionRatio", range: 2...1_000_000) ?? s.maxExpansionRatio
+        s.maxExpansionRatio =
+            try reader.integer("advanced", "maxExpansionRatio", range: 2...1_000_000) ?? s.maxExpansionRatio
 
         s.serverHosts = reader.list("servers", "hosts", separators: ",\n")
         return s

@@ -26,13 +26,16 @@ struct SettingsReader {
             let lower = section.name.lowercased()
             if lower == "default" { continue }
             guard let keys = Self.known[lower] else {
-                let hint = Suggest.nearest(section.name, in: Array(Self.known.keys)).map { " (did you mean [\($0)]?)" } ?? ""
+                let hint =
+                    Suggest.nearest(section.name, in: Array(Self.known.keys)).map { " (did you mean [\($0)]?)" } ?? ""
                 warnings.append("config \(path):\(section.line): unknown section [\(section.name)]\(hint)")
                 continue
             }
             for entry in section.entries where !keys.contains(where: { $0.lowercased() == entry.key.lowercased() }) {
                 var hint = ""
-                if let home = Self.known.first(where: { $0.value.contains { $0.lowercased() == entry.key.lowercased() } }) {
+                if let home = Self.known.first(where: {
+                    $0.value.contains { $0.lowercased() == entry.key.lowercased() }
+                }) {
                     hint = " (it belongs in [\(home.key)])"
                 } else if let near = Suggest.nearest(entry.key, in: keys) {
                     hint = " (did you mean '\(near)'?)"
@@ -93,7 +96,8 @@ struct SettingsReader {
         guard let (value, line) = try scalar(section, key) else { return nil }
         let expanded = value.hasPrefix("~/") ? NSHomeDirectory() + value.dropFirst() : value
         guard expanded.hasPrefix("/") else {
-            throw .badValue(path: path, line: line, section: section, key: key, value: value, expected: "an absolute path")
+            throw .badValue(
+                path: path, line: line, section: section, key: key, value: value, expected: "an absolute path")
         }
         return expanded.count > 1 && expanded.hasSuffix("/") ? String(expanded.dropLast()) : expanded
     }

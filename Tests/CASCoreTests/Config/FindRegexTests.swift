@@ -42,27 +42,28 @@ struct FindRegexTests {
         #expect(r.matches("KERNEL-1.RPM"))
     }
 
-    @Test(arguments: [
-        ("\\(a\\|b\\)c", "(?:a|b)c", ["ac", "bc"], ["(a|b)c", "c"]),
-        ("(a|b)", "", ["(a|b)"], ["a", "b"]),
-        ("a{2}", "", ["a{2}"], ["aa"]),
-        ("a\\{2\\}", "", ["a{2}"], ["aa"]),
-        ("x^y$z", "", ["x^y$z"], []),
-        ("^ab$", "", ["ab"], []),
-        ("*x", "", ["*x"], ["x", "xx"]),
-        ("\\(+\\)", "", ["+"], [""]),
-        ("ab+?", "", ["a", "ab", "abb"], ["b"]),
-        ("ab*+c", "", ["ac", "abbc"], ["abd"]),
-        ("[]a]+", "", ["]", "a]a"], ["b"]),
-        ("[^]a]", "", ["b", "-"], ["]", "a"]),
-        ("a[\\]b", "", ["a\\b"], ["a]b", "ab"]),
-        ("[[:alpha:]]", "", ["[]", "a]", ":]"], ["b", "q"]),
-        ("[a-c-]x", "", ["bx", "-x"], ["dx"]),
-        ("[z-a]", "", [], ["b", "z", "a"]),
-        ("\\(ab\\)\\1", "", ["abab", "ABab"], ["ab", "abba"]),
-        ("a\\wc", "", ["abc", "a_c"], ["a-c"]),
-        ("\\`x\\'", "", ["x"], ["xx"]),
-    ] as [(String, String, [String], [String])])
+    @Test(
+        arguments: [
+            ("\\(a\\|b\\)c", "(?:a|b)c", ["ac", "bc"], ["(a|b)c", "c"]),
+            ("(a|b)", "", ["(a|b)"], ["a", "b"]),
+            ("a{2}", "", ["a{2}"], ["aa"]),
+            ("a\\{2\\}", "", ["a{2}"], ["aa"]),
+            ("x^y$z", "", ["x^y$z"], []),
+            ("^ab$", "", ["ab"], []),
+            ("*x", "", ["*x"], ["x", "xx"]),
+            ("\\(+\\)", "", ["+"], [""]),
+            ("ab+?", "", ["a", "ab", "abb"], ["b"]),
+            ("ab*+c", "", ["ac", "abbc"], ["abd"]),
+            ("[]a]+", "", ["]", "a]a"], ["b"]),
+            ("[^]a]", "", ["b", "-"], ["]", "a"]),
+            ("a[\\]b", "", ["a\\b"], ["a]b", "ab"]),
+            ("[[:alpha:]]", "", ["[]", "a]", ":]"], ["b", "q"]),
+            ("[a-c-]x", "", ["bx", "-x"], ["dx"]),
+            ("[z-a]", "", [], ["b", "z", "a"]),
+            ("\\(ab\\)\\1", "", ["abab", "ABab"], ["ab", "abba"]),
+            ("a\\wc", "", ["abc", "a_c"], ["a-c"]),
+            ("\\`x\\'", "", ["x"], ["xx"]),
+        ] as [(String, String, [String], [String])])
     func emacsSyntax(pattern: String, unused: String, matching: [String], notMatching: [String]) throws {
         let r = try FindRegex(pattern)
         for path in matching { #expect(r.matches(path), "\(pattern) should match \(path)") }
@@ -92,7 +93,8 @@ struct FindRegexTests {
             "linux-image-unsigned-6.8.0-45-generic-dbgsym_6.8.0-45.45_amd64.ddeb",
             "linux-image-6.1.0-26-amd64-dbg_6.1.112-1_amd64.deb",
             "linux-image-6.1.0-26-amd64_6.1.112-1_amd64.deb",
-            "a(b)", "a{2}", "aa", "a|b", "x^y", "x$y", "*x", "+", "ab", "abb", "a", "]a", "a\\b", "abab", "a]x", "b", "q",
+            "a(b)", "a{2}", "aa", "a|b", "x^y", "x$y", "*x", "+", "ab", "abb", "a", "]a", "a\\b", "abab", "a]x", "b",
+            "q",
         ]
         for name in names { _ = try tmp.write("pool/" + name, "") }
         let patterns = [
@@ -103,7 +105,8 @@ struct FindRegexTests {
         ]
         for pattern in patterns {
             let result = try await Command(
-                find, [tmp.path + "/pool", "-mindepth", "1", "-regextype", "emacs", "-iregex", pattern, "-printf", "%f\\n"]
+                find,
+                [tmp.path + "/pool", "-mindepth", "1", "-regextype", "emacs", "-iregex", pattern, "-printf", "%f\\n"]
             ).run()
             #expect(result.succeeded, "find failed on \(pattern): \(result.standardError)")
             let byFind = Set(result.standardOutput.split(separator: "\n").map(String.init))

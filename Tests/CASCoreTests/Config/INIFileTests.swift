@@ -5,7 +5,8 @@ import Testing
 @Suite("INI file")
 struct INIFileTests {
     @Test func sectionsAndBothDelimiters() throws {
-        let ini = try INIFile(parsing: "[settings]\nkernels=/mnt/kernels\ndebugs: /cores/debugs\n[maintenance]\npurgeLimit = 90\n")
+        let ini = try INIFile(
+            parsing: "[settings]\nkernels=/mnt/kernels\ndebugs: /cores/debugs\n[maintenance]\npurgeLimit = 90\n")
         #expect(ini.sections.map(\.name) == ["settings", "maintenance"])
         #expect(ini.value("settings", "kernels") == "/mnt/kernels")
         #expect(ini.value("settings", "debugs") == "/cores/debugs")
@@ -61,7 +62,8 @@ struct INIFileTests {
     }
 
     @Test func crlfAndCRLineEndingsAndBOM() throws {
-        let ini = try INIFile(parsing: "\u{FEFF}[settings]\r\nkernels = /mnt/kernels\r\n\r\ndebugs = /d\rdatabase = /db\r\n")
+        let ini = try INIFile(
+            parsing: "\u{FEFF}[settings]\r\nkernels = /mnt/kernels\r\n\r\ndebugs = /d\rdatabase = /db\r\n")
         #expect(ini.value("settings", "kernels") == "/mnt/kernels")
         #expect(ini.value("settings", "debugs") == "/d")
         #expect(ini.value("settings", "database") == "/db")

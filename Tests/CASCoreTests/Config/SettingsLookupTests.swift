@@ -9,8 +9,10 @@ struct SettingsLookupTests {
     let tmp = TempDirectory()
 
     func config(_ name: String, purgeLimit: Int) throws -> String {
-        try tmp.write(name, sampleConfig(base: tmp.appending(name + ".d")).replacingOccurrences(
-            of: "purgeLimit = 30", with: "purgeLimit = \(purgeLimit)"))
+        try tmp.write(
+            name,
+            sampleConfig(base: tmp.appending(name + ".d")).replacingOccurrences(
+                of: "purgeLimit = 30", with: "purgeLimit = \(purgeLimit)"))
     }
 
     @Test func explicitPathWinsOverEverything() throws {

@@ -117,37 +117,59 @@ struct SettingsValidationTests {
     @Test func missingRequiredKeyNamesFileSectionAndKey() {
         let text = "[settings]\nkernels = /k\ndebugs = /d\nworkDirectory = /w\n"
         #expect(message(text) == "config /etc/cas.conf:1: missing required key 'database' in [settings]")
-        #expect(message("[maintenance]\npurgeLimit = 3\n") == "config /etc/cas.conf: missing required key 'kernels' in [settings]")
-        #expect(message("[settings]\nkernels = None\n") == "config /etc/cas.conf:1: missing required key 'kernels' in [settings]")
+        #expect(
+            message("[maintenance]\npurgeLimit = 3\n")
+                == "config /etc/cas.conf: missing required key 'kernels' in [settings]")
+        #expect(
+            message("[settings]\nkernels = None\n")
+                == "config /etc/cas.conf:1: missing required key 'kernels' in [settings]")
     }
 
     @Test func badBooleanNamesLineSectionKeyAndExpectation() {
         let text = sampleConfig(base: base, maintenance: "autoPurge = maybe")
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("autoPurge") }! + 1
+        let line =
+            text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("autoPurge") }! + 1
         #expect(
             message(text)
-                == "config /etc/cas.conf:\(line): bad value 'maybe' for 'autoPurge' in [maintenance]: expected Yes or No")
+                == "config /etc/cas.conf:\(line): bad value 'maybe' for 'autoPurge' in [maintenance]: expected Yes or No"
+        )
     }
 
     @Test func badValuesOfEveryKind() throws {
-        func expectBad(_ settings: String = "", _ maintenance: String = "", _ advanced: String = "", _ fragment: String) {
+        func expectBad(_ settings: String = "", _ maintenance: String = "", _ advanced: String = "", _ fragment: String)
+        {
             let text = sampleConfig(base: base, settings: settings, maintenance: maintenance, advanced: advanced)
             let got = message(text) ?? "(no error)"
             #expect(got.contains(fragment), "\(got)")
             #expect(got.hasPrefix("config /etc/cas.conf:"), "\(got)")
         }
         expectBad("", "purgeLimit = 0", "", "key 'purgeLimit' in [maintenance] is already set on line")
-        expectBad("", "", "crashTimeout = soon", "bad value 'soon' for 'crashTimeout' in [advanced]: expected a whole number from 1 to 2592000")
+        expectBad(
+            "", "", "crashTimeout = soon",
+            "bad value 'soon' for 'crashTimeout' in [advanced]: expected a whole number from 1 to 2592000")
         expectBad("", "", "crashTimeout = 0", "bad value '0' for 'crashTimeout'")
-        expectBad("", "", "buffersize = lots", "bad value 'lots' for 'buffersize' in [advanced]: expected a size such as 4096, 64M, 500G or 2T")
+        expectBad(
+            "", "", "buffersize = lots",
+            "bad value 'lots' for 'buffersize' in [advanced]: expected a size such as 4096, 64M, 500G or 2T")
         expectBad("", "", "buffersize = 0", "bad value '0' for 'buffersize'")
-        expectBad("rpmFilter = .*\\(kernel", "", "", "bad value '.*\\(kernel' for 'rpmFilter' in [settings]: expected an emacs-style regular expression as find -regex takes (unmatched \\()")
-        expectBad("debFilter = [abc", "", "", "for 'debFilter' in [settings]: expected an emacs-style regular expression as find -regex takes (unmatched [)")
-        expectBad("snippets = relative/dir", "", "", "bad value 'relative/dir' for 'snippets' in [settings]: expected an absolute path")
-        expectBad("debugLevel = TRACE", "", "", "bad value 'TRACE' for 'debugLevel' in [settings]: expected DEBUG or INFO")
+        expectBad(
+            "rpmFilter = .*\\(kernel", "", "",
+            "bad value '.*\\(kernel' for 'rpmFilter' in [settings]: expected an emacs-style regular expression as find -regex takes (unmatched \\()"
+        )
+        expectBad(
+            "debFilter = [abc", "", "",
+            "for 'debFilter' in [settings]: expected an emacs-style regular expression as find -regex takes (unmatched [)"
+        )
+        expectBad(
+            "snippets = relative/dir", "", "",
+            "bad value 'relative/dir' for 'snippets' in [settings]: expected an absolute path")
+        expectBad(
+            "debugLevel = TRACE", "", "", "bad value 'TRACE' for 'debugLevel' in [settings]: expected DEBUG or INFO")
         expectBad("smtpTLS = sometimes", "", "", "for 'smtpTLS' in [settings]: expected ALWAYS or AUTO or NEVER")
         let negative = sampleConfig(base: base).replacingOccurrences(of: "purgeLimit = 30", with: "purgeLimit = -1")
-        #expect(message(negative)?.hasSuffix("bad value '-1' for 'purgeLimit' in [maintenance]: expected a whole number from 0 to 36500") == true)
+        #expect(
+            message(negative)?.hasSuffix(
+                "bad value '-1' for 'purgeLimit' in [maintenance]: expected a whole number from 0 to 36500") == true)
     }
 
     @Test(arguments: ["mail.example.com", "relay:2525", "[::1]:25", "::1", "10.0.0.1:587"])
@@ -158,18 +180,28 @@ struct SettingsValidationTests {
     @Test(arguments: ["relay:0", "relay:smtp", "relay:70000", ":25", "mail example.com", "[::1]x", "smtp://relay"])
     func badSMTPHosts(host: String) {
         let got = message(sampleConfig(base: base, settings: "smtphost = \(host)"))
-        #expect(got?.hasSuffix("bad value '\(host)' for 'smtphost' in [settings]: expected a host or host:port, such as mail.example.com or mail.example.com:2525") == true, "\(got ?? "no error")")
+        #expect(
+            got?.hasSuffix(
+                "bad value '\(host)' for 'smtphost' in [settings]: expected a host or host:port, such as mail.example.com or mail.example.com:2525"
+            ) == true, "\(got ?? "no error")")
     }
 
     @Test func relativeRequiredPathIsAnError() {
-        let text = sampleConfig(base: base).replacingOccurrences(of: "kernels = /srv/cas/kernels", with: "kernels = mnt/kernels")
-        #expect(message(text) == "config /etc/cas.conf:2: bad value 'mnt/kernels' for 'kernels' in [settings]: expected an absolute path")
+        let text = sampleConfig(base: base).replacingOccurrences(
+            of: "kernels = /srv/cas/kernels", with: "kernels = mnt/kernels")
+        #expect(
+            message(text)
+                == "config /etc/cas.conf:2: bad value 'mnt/kernels' for 'kernels' in [settings]: expected an absolute path"
+        )
     }
 
     @Test func indentedLineAfterAPathIsNotSilentlyJoined() {
         let text = sampleConfig(base: base).replacingOccurrences(
             of: "debugs = /srv/cas/debugs", with: "debugs = /srv/cas/debugs\n  workDirectory = /elsewhere")
-        #expect(message(text)?.hasPrefix("config /etc/cas.conf:3: bad value '/srv/cas/debugs\\nworkDirectory = /elsewhere' for 'debugs'") == true)
+        #expect(
+            message(text)?.hasPrefix(
+                "config /etc/cas.conf:3: bad value '/srv/cas/debugs\\nworkDirectory = /elsewhere' for 'debugs'") == true
+        )
     }
 
     @Test func syntaxErrorsBecomeConfigErrorsWithTheFile() {
@@ -182,13 +214,16 @@ struct SettingsValidationTests {
         #expect(s.smtpHost == nil)
         #expect(s.warnings.count == 1)
         #expect(s.warnings.first?.hasPrefix("config /etc/cas.conf:") == true)
-        #expect(s.warnings.first?.hasSuffix(": unknown key 'stmphost' in [settings] (did you mean 'smtphost'?)") == true)
+        #expect(
+            s.warnings.first?.hasSuffix(": unknown key 'stmphost' in [settings] (did you mean 'smtphost'?)") == true)
     }
 
     @Test func keyInTheWrongSectionSaysWhereItBelongs() throws {
         let s = try parse(settings: "purgeLimit = 5", advanced: "casuser = cas")
         #expect(s.purgeLimit == 30)
-        #expect(s.warnings.contains { $0.hasSuffix("unknown key 'purgeLimit' in [settings] (it belongs in [maintenance])") })
+        #expect(
+            s.warnings.contains { $0.hasSuffix("unknown key 'purgeLimit' in [settings] (it belongs in [maintenance])") }
+        )
         #expect(s.warnings.contains { $0.hasSuffix("unknown key 'casuser' in [advanced] (it belongs in [settings])") })
     }
 

@@ -70,7 +70,9 @@ struct StoreTests {
     @Test func parentThatIsAFileNamesIt() throws {
         let file = try tmp.write("plain", "x")
         let error = #expect(throws: StoreError.self) { try Store(path: file + "/cas.db") }
-        #expect(error?.description.hasPrefix("database \(file)/cas.db: cannot create \(file)") == true, "\(String(describing: error))")
+        #expect(
+            error?.description.hasPrefix("database \(file)/cas.db: cannot create \(file)") == true,
+            "\(String(describing: error))")
     }
 
     @Test func parametersAreBound() throws {

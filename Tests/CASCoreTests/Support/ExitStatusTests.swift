@@ -17,7 +17,9 @@ struct ExitStatusTests {
             .deletingLastPathComponent().deletingLastPathComponent()
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         for status in ExitStatus.allCases {
-            #expect(readme.contains("| \(status.rawValue) | \(status.meaning) |"), "README lacks exit status \(status.rawValue)")
+            #expect(
+                readme.contains("| \(status.rawValue) | \(status.meaning) |"),
+                "README lacks exit status \(status.rawValue)")
         }
     }
 
