@@ -3,13 +3,14 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
-SYSCONFDIR ?= /etc
+# The config lives in /etc for the usual prefixes (where cas looks); elsewhere (a staging prefix) beside the prefix.
+SYSCONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc)
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 SHAREDIR = $(DESTDIR)$(PREFIX)/share/cas
 
 # System packages: libraries to build, and the real tools the tests run.
 APT_PACKAGES = libarchive-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libcurl4-openssl-dev \
-	pkg-config crash rpm cpio dpkg-dev xz-utils zstd lz4 bzip2 gzip zip unzip \
+	pkg-config crash rpm cpio dpkg-dev xz-utils zstd lz4 bzip2 gzip zip unzip findutils \
 	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file
 
 .PHONY: all build release deps test check install uninstall demo bench fuzz clean
@@ -41,14 +42,15 @@ test: deps
 check: test
 
 install: release
-	install -d $(BINDIR) $(SHAREDIR)/snippets
-	install -m 0755 .build/release/cas .build/release/cas-admin $(BINDIR)/
-	install -m 0644 Snippets/* $(SHAREDIR)/snippets/
-	install -d $(DESTDIR)$(SYSCONFDIR)
-	@if [ -e $(DESTDIR)$(SYSCONFDIR)/cas.conf ]; then \
-		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/cas.conf (sample at $(SHAREDIR)/cas.conf)"; \
-	else install -m 0644 Config/cas.conf $(DESTDIR)$(SYSCONFDIR)/cas.conf; fi
+	install -d "$(BINDIR)" "$(SHAREDIR)/snippets"
+	install -m 0755 .build/release/cas .build/release/cas-admin "$(BINDIR)/"
+	install -m 0644 Snippets/* "$(SHAREDIR)/snippets/"
 	install -m 0644 Config/cas.conf $(SHAREDIR)/cas.conf
+	install -d "$(DESTDIR)$(SYSCONFDIR)"
+	@if [ -e "$(DESTDIR)$(SYSCONFDIR)/cas.conf" ]; then \
+		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/cas.conf (sample at $(SHAREDIR)/cas.conf)"; \
+	else install -m 0644 Config/cas.conf "$(DESTDIR)$(SYSCONFDIR)/cas.conf" && \
+		echo "installed sample $(DESTDIR)$(SYSCONFDIR)/cas.conf: edit kernels, debugs, workDirectory, database"; fi
 
 uninstall:
 	rm -f $(BINDIR)/cas $(BINDIR)/cas-admin

@@ -60,7 +60,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["CASCLI", "CASCore"],
+            dependencies: [
+                "CASCLI", "CASCore", "cas", "cas-admin",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
     ]

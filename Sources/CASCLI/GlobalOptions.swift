@@ -26,10 +26,11 @@ public struct GlobalOptions: ParsableArguments {
         LogSink.shared.setStandardErrorLevel(verbose ? .debug : defaultLevel)
     }
 
-    /// The settings in force, with their warnings printed to standard error.
-    public func loadSettings() throws(ConfigError) -> Settings {
+    /// The settings in force, with their warnings printed to standard error unless `printingWarnings` is false
+    /// (`cas-admin check` reports them itself).
+    public func loadSettings(printingWarnings: Bool = true) throws(ConfigError) -> Settings {
         let settings = try Settings.load(Settings.Locator(explicitPath: config))
-        for warning in settings.warnings {
+        for warning in settings.warnings where printingWarnings {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
         return settings

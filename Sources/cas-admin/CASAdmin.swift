@@ -31,25 +31,29 @@ struct CASAdmin: AsyncParsableCommand {
     @Flag(name: [.customShort("p"), .long], help: "Purge old jobs (same as 'purge').")
     var purge = false
 
-    @Option(name: [.customShort("d"), .long], help: "With -p: purge jobs older than this many days.")
-    var days: Int?
+    @OptionGroup var retention: Retention
 
     @OptionGroup var global: GlobalOptions
 
+    /// Cross-flag checks. `-d` is also an option of `purge`, and ArgumentParser validates this root command
+    /// before the subcommand, so "-d without -p" waits for ``run()``, which only the flag forms reach.
     func validate() throws {
         let chosen = [build, server, purge].filter { $0 }.count
         if chosen > 1 { throw ValidationError("choose one of -b, -s and -p") }
-        if days != nil, !purge { throw ValidationError("-d/--days goes with -p/--purge") }
-        if let days, days < 0 { throw ValidationError("-d/--days must be 0 or more") }
+    }
+
+    func validateFlagForm() throws {
+        if retention.days != nil, !purge { throw ValidationError("-d/--days goes with -p/--purge") }
     }
 
     func run() async throws {
+        try validateFlagForm()
         if build {
             try await Build.perform(global: global, full: false)
         } else if server {
             try await Servers.perform(global: global)
         } else if purge {
-            try await Purge.perform(global: global, days: days, dryRun: false, yes: false)
+            try await Purge.perform(global: global, days: retention.days, dryRun: false, yes: false)
         } else {
             throw CleanExit.helpRequest(self)
         }

@@ -20,7 +20,7 @@ extension CASAdmin {
             global.bootstrapLogging()
             let check: InstallationCheck
             do {
-                check = await InstallationCheck.run(settings: try global.loadSettings())
+                check = await InstallationCheck.run(settings: try global.loadSettings(printingWarnings: false))
             } catch {
                 check = .configFailed(error)
             }

@@ -7,8 +7,7 @@ extension CASAdmin {
         static let configuration = CommandConfiguration(
             abstract: "Remove jobs older than purgeLimit days, keeping NOPURGE ones (same as -p).")
 
-        @Option(name: [.customShort("d"), .long], help: "Purge jobs older than this many days instead of purgeLimit.")
-        var days: Int?
+        @OptionGroup var retention: Retention
 
         @Flag(help: "List what would be removed and the space freed; change nothing.")
         var dryRun = false
@@ -18,12 +17,8 @@ extension CASAdmin {
 
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws {
-            if let days, days < 0 { throw ValidationError("-d/--days must be 0 or more") }
-        }
-
         func run() async throws {
-            try await Self.perform(global: global, days: days, dryRun: dryRun, yes: yes)
+            try await Self.perform(global: global, days: retention.days, dryRun: dryRun, yes: yes)
         }
 
         static func perform(global: GlobalOptions, days: Int?, dryRun: Bool, yes: Bool) async throws {

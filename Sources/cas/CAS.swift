@@ -39,13 +39,14 @@ struct CAS: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    /// Only checks what was given: the parent's validate() also runs before subcommands like `identify`.
+    /// Checks -i and -f before anything is written. ArgumentParser validates this root command even when
+    /// a subcommand (`cas identify`) follows, so with no job option at all the check waits for ``run()``.
     func validate() throws {
-        if let identifier, let problem = CaseID.problem(identifier) { throw ValidationError("bad -i: \(problem)") }
-        if let file, file.isEmpty { throw ValidationError("-f needs a file name") }
+        guard identifier != nil || file != nil || !email.isEmpty || modules else { return }
+        try validateJob()
     }
 
-    func requireJob() throws {
+    func validateJob() throws {
         guard let identifier else {
             throw ValidationError("missing -i ID (the case number the job is filed under)")
         }
@@ -54,7 +55,7 @@ struct CAS: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try requireJob()
+        try validateJob()
         global.bootstrapLogging()
         let report = try await reportingErrors("cas") { () async throws -> JobReport in
             let settings = try global.loadSettings()

@@ -3,18 +3,33 @@ import Foundation
 /// A `find -iregex` pattern: an emacs-style regular expression matched case-insensitively
 /// against a whole path, as the original CAS passed `rpmFilter` to `find`.
 ///
-/// Emacs syntax groups with `\(`…`\)`, alternates with `\|` and bounds with `\{`…`\}`; bare
-/// parentheses, bars and braces are literal characters. The pattern is translated once to ICU syntax.
+/// The syntax is GNU find's emacs syntax (checked against findutils 4.9): `\(`…`\)` group, `\|`
+/// alternates, `\1`…`\9` refer back, `\w \W \s \S \b \B \< \> \` \'` are the GNU operators;
+/// bare `(`, `)`, `|`, `{`, `}` and `\{`, `\}` are literal characters (emacs syntax has no intervals);
+/// `^` and `$` anchor only at the ends of the pattern, a group or an alternative, and `*`, `+`, `?`
+/// are literal where nothing precedes them. In a bracket expression backslash is literal and
+/// `[:alpha:]` is not a class. The pattern is translated once to ICU syntax.
 public struct FindRegex: @unchecked Sendable, CustomStringConvertible {
     /// The pattern as the user wrote it.
     public let pattern: String
     private let regex: NSRegularExpression
 
-    /// Compiles an emacs-style pattern; throws with ICU's reason when it is not a valid expression.
-    public init(_ pattern: String) throws {
+    /// Why a pattern is not a valid expression.
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// Compiles an emacs-style pattern; throws with the reason when it is not a valid expression.
+    public init(_ pattern: String) throws(Invalid) {
         self.pattern = pattern
-        let translated = "^(?:" + Self.translate(pattern) + ")$"
-        regex = try NSRegularExpression(pattern: translated, options: [.caseInsensitive])
+        let translated = try Self.translate(pattern)
+        do {
+            regex = try NSRegularExpression(
+                pattern: "\\A(?:" + translated + ")\\z", options: [.caseInsensitive, .dotMatchesLineSeparators])
+        } catch {
+            throw Invalid(reason: "not a valid regular expression")
+        }
     }
 
     /// True when the whole `path` matches.
@@ -25,74 +40,86 @@ public struct FindRegex: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { pattern }
 
-    /// Emacs regex → ICU regex.
-    static func translate(_ emacs: String) -> String {
+    /// Emacs regex (GNU find's `-regextype emacs`) → ICU regex.
+    static func translate(_ emacs: String) throws(Invalid) -> String {
+        let chars = Array(emacs)
         var out = ""
-        var chars = Array(emacs)
         var i = 0
-        func peek(_ offset: Int) -> Character? { i + offset < chars.count ? chars[i + offset] : nil }
+        var depth = 0
+        // True where a `*`, `+` or `?` has nothing to repeat (pattern, group or alternative start).
+        var atBranchStart = true
+        // True right after a repetition operator, so runs like `*+` collapse (GNU reads `a*+` as `(a*)+`).
+        var lastWasRepeat = false
+
+        func isBranchEnd(_ index: Int) -> Bool {
+            index == chars.count || (chars[index] == "\\" && index + 1 < chars.count && "|)".contains(chars[index + 1]))
+        }
+
         while i < chars.count {
             let c = chars[i]
+            var isRepeat = false
+            var startsBranch = false
             switch c {
             case "\\":
-                guard let next = peek(1) else {
-                    out += "\\\\"
-                    i += 1
-                    continue
-                }
+                guard i + 1 < chars.count else { throw Invalid(reason: "trailing backslash") }
+                let next = chars[i + 1]
+                i += 2
                 switch next {
                 case "(":
-                    // Emacs shy group `\(?:` keeps its meaning.
                     out += "("
-                case ")", "|", "{", "}": out.append(next)
-                case "`": out += "^"
-                case "'": out += "$"
-                default: out += "\\" + String(next)
+                    depth += 1
+                    startsBranch = true
+                case ")":
+                    guard depth > 0 else { throw Invalid(reason: "unmatched \\)") }
+                    out += ")"
+                    depth -= 1
+                case "|":
+                    out += "|"
+                    startsBranch = true
+                case "`": out += "\\A"
+                case "'": out += "\\z"
+                case "<": out += "\\b(?=\\w)"
+                case ">": out += "\\b(?<=\\w)"
+                case "w", "W", "s", "S", "b", "B": out += "\\" + String(next)
+                case "1"..."9": out += "(?:\\" + String(next) + ")"
+                default: out += literal(next)
                 }
-                i += 2
-            case "(", ")", "|", "{", "}":
-                out += "\\" + String(c)
+            case "^" where atBranchStart:
+                out += "^"
+                startsBranch = true
+                i += 1
+            case "$" where isBranchEnd(i + 1):
+                out += "$"
+                i += 1
+            case "*" where !atBranchStart, "+" where !atBranchStart, "?" where !atBranchStart:
+                isRepeat = true
+                if lastWasRepeat, let previous = out.popLast() {
+                    // Collapse a run of operators into the one GNU means: a*+ = a*, a+? = a*, a++ = a+, a?? = a?.
+                    out.append(previous == c && c != "*" ? c : "*")
+                } else {
+                    out.append(c)
+                }
+                i += 1
+            case ".":
+                out += "."
                 i += 1
             case "[":
-                // Copy a bracket expression; backslash is literal inside it in emacs.
-                var j = i + 1
-                var body = "["
-                if j < chars.count, chars[j] == "^" {
-                    body += "^"
-                    j += 1
-                }
-                if j < chars.count, chars[j] == "]" {
-                    body += "\\]"
-                    j += 1
-                }
-                while j < chars.count, chars[j] != "]" {
-                    if chars[j] == "[", j + 1 < chars.count, chars[j + 1] == ":",
-                        let close = (j + 2..<chars.count).first(where: { chars[$0] == "]" && chars[$0 - 1] == ":" })
-                    {
-                        body += String(chars[j...close])
-                        j = close + 1
-                        continue
-                    }
-                    switch chars[j] {
-                    case "\\", "[", "&", "~": body += "\\" + String(chars[j])
-                    default: body.append(chars[j])
-                    }
-                    j += 1
-                }
-                if j >= chars.count {
-                    // Unterminated: hand ICU the text so it reports the error.
-                    out += body
-                    i = j
-                } else {
-                    out += body + "]"
-                    i = j + 1
-                }
+                let (set, end) = try bracket(chars, from: i)
+                out += set
+                i = end
             default:
-                out.append(c)
+                out += literal(c)
                 i += 1
             }
+            atBranchStart = startsBranch
+            lastWasRepeat = isRepeat
         }
-        chars.removeAll()
+        guard depth == 0 else { throw Invalid(reason: "unmatched \\(") }
         return out
+    }
+
+    /// `c` as a literal in ICU syntax.
+    static func literal(_ c: Character) -> String {
+        c.isLetter || c.isNumber || c == " " || c == "/" || c == "-" || c == "_" ? String(c) : "\\" + String(c)
     }
 }

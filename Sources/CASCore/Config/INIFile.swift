@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed INI file with Python configparser's syntax: `[section]` headers, `key=value` or `key: value`,
 /// `#`/`;` comment lines, indented continuation lines, case-insensitive keys, trimmed values.
 ///
@@ -49,45 +51,54 @@ public struct INIFile: Sendable, Equatable {
         public var message: String
     }
 
-    /// Parses INI text.
+    /// Parses INI text. Lines end with LF, CRLF or CR; a leading byte-order mark is ignored.
+    ///
+    /// As in configparser, a line indented deeper than the key above continues its value (blank lines
+    /// between are kept inside the value, blank lines after it are not), and comment lines are skipped
+    /// without ending the value.
     public init(parsing text: String) throws(SyntaxError) {
         var sections: [Section] = []
         var lastEntryIndent: Int?
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var blankLines = 0
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        let lines = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        for (index, line) in lines.enumerated() {
             let lineNumber = index + 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty {
-                lastEntryIndent = nil
+                blankLines += 1
                 continue
             }
             if trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
-            if let entryIndent = lastEntryIndent, indent > entryIndent, !sections.isEmpty,
-                !sections[sections.count - 1].entries.isEmpty
+            if let entryIndent = lastEntryIndent, indent > entryIndent, let s = sections.indices.last,
+                let e = sections[s].entries.indices.last
             {
-                let last = sections[sections.count - 1].entries.count - 1
-                let previous = sections[sections.count - 1].entries[last].value
-                sections[sections.count - 1].entries[last].value = previous.isEmpty ? trimmed : previous + "\n" + trimmed
+                let previous = sections[s].entries[e].value
+                let separator = String(repeating: "\n", count: blankLines + 1)
+                sections[s].entries[e].value = previous.isEmpty ? trimmed : previous + separator + trimmed
+                blankLines = 0
                 continue
             }
+            blankLines = 0
+            lastEntryIndent = nil
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
                     throw SyntaxError(line: lineNumber, message: "malformed section header '\(trimmed)'")
                 }
                 let name = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                if sections.contains(where: { $0.name.lowercased() == name.lowercased() }) {
-                    throw SyntaxError(line: lineNumber, message: "section [\(name)] appears twice")
+                if let earlier = sections.first(where: { $0.name.lowercased() == name.lowercased() }) {
+                    throw SyntaxError(
+                        line: lineNumber, message: "section [\(name)] appears twice (first on line \(earlier.line))")
                 }
                 sections.append(Section(name: name, line: lineNumber, entries: []))
-                lastEntryIndent = nil
                 continue
             }
             guard !sections.isEmpty else {
                 throw SyntaxError(line: lineNumber, message: "'\(trimmed)' comes before any [section] header")
             }
             guard let delimiter = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw SyntaxError(line: lineNumber, message: "'\(trimmed)' is not 'key = value'")
+                throw SyntaxError(line: lineNumber, message: "'\(trimmed)' is not 'key = value' or 'key: value'")
             }
             let key = trimmed[..<delimiter].trimmingCharacters(in: .whitespaces)
             let value = trimmed[trimmed.index(after: delimiter)...].trimmingCharacters(in: .whitespaces)
@@ -106,5 +117,3 @@ public struct INIFile: Sendable, Equatable {
         self.sections = sections
     }
 }
-
-import Foundation

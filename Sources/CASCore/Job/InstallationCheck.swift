@@ -30,6 +30,8 @@ public struct InstallationCheck: Sendable {
         check.items.append(directory("kernels", settings.kernels, needsWrite: false))
         check.items.append(directory("debugs", settings.debugs, needsWrite: true))
         check.items.append(directory("workDirectory", settings.workDirectory, needsWrite: true))
+        if let snippets = settings.snippets { check.items.append(directory("snippets", snippets, needsWrite: false)) }
+        if let rules = settings.rules { check.items.append(directory("rules", rules, needsWrite: false)) }
         check.items.append(database(settings.database))
         check.items.append(await crash("crash", settings.crash))
         if let crash32 = settings.crash32 { check.items.append(await crash("crash_32", crash32)) }

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@testable import CASCore
+
+@Suite("Exit status")
+struct ExitStatusTests {
+    @Test func valuesAreDistinctAndUsageIs64() {
+        #expect(Set(ExitStatus.allCases.map(\.rawValue)).count == ExitStatus.allCases.count)
+        #expect(ExitStatus.usage.rawValue == 64)
+        #expect(ExitStatus.configuration.rawValue == 78)
+        #expect(ConfigError.unreadable(path: "/x", reason: "r").exitStatus == .configuration)
+    }
+
+    @Test func readmeTableMatchesTheCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        for status in ExitStatus.allCases {
+            #expect(
+                readme.contains("| \(status.rawValue) | \(status.meaning) |"),
+                "README lacks exit status \(status.rawValue)")
+        }
+    }
+
+    @Test func suggestionsForNearMisses() {
+        #expect(Suggest.nearest("stmphost", in: ["smtphost", "kernels"]) == "smtphost")
+        #expect(Suggest.nearest("workdirectroy", in: ["workDirectory", "debugs"]) == "workDirectory")
+        #expect(Suggest.nearest("colour", in: ["smtphost", "kernels"]) == nil)
+    }
+
+    @Test func caseIDs() {
+        #expect(CaseID.problem("01234567") == nil)
+        #expect(CaseID.problem("a.b_c-D") == nil)
+        #expect(CaseID.problem("") == "the ID is empty")
+        #expect(CaseID.problem("..") != nil)
+        #expect(CaseID.problem("../x")?.contains("'/'") == true)
+        #expect(CaseID.problem("a\u{1}b")?.contains("U+0001") == true)
+        #expect(CaseID.problem(String(repeating: "x", count: 129)) != nil)
+        #expect(CaseID.problem(String(repeating: "é", count: 65)) != nil)
+    }
+}

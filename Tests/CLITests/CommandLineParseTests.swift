@@ -1,0 +1,130 @@
+import ArgumentParser
+import Testing
+
+@testable import cas
+@testable import cas_admin
+
+/// Parse-level checks of both command lines: the original flag forms, the word forms, and usage errors.
+@Suite("Command-line parsing")
+struct CommandLineParseTests {
+    @Test func casShortFlags() throws {
+        let cas = try #require(
+            CAS.parseAsRoot(["-i", "12345678", "-f", "/tmp/vmcore", "-e", "a@x.org", "-e", "b@x.org", "-m"]) as? CAS)
+        #expect(cas.identifier == "12345678")
+        #expect(cas.file == "/tmp/vmcore")
+        #expect(cas.email == ["a@x.org", "b@x.org"])
+        #expect(cas.modules)
+        #expect(cas.global.config == nil)
+    }
+
+    @Test func casLongFlagsAndGlobals() throws {
+        let cas = try #require(
+            CAS.parseAsRoot([
+                "--identifier", "case.01_a-b", "--file", "dump.tar.xz", "--email", "a@x.org", "--modules",
+                "--config", "/etc/other.conf", "--verbose", "--json",
+            ]) as? CAS)
+        #expect(cas.identifier == "case.01_a-b")
+        #expect(cas.file == "dump.tar.xz")
+        #expect(cas.email == ["a@x.org"])
+        #expect(cas.modules)
+        #expect(cas.global.config == "/etc/other.conf")
+        #expect(cas.global.verbose)
+        #expect(cas.global.json)
+    }
+
+    @Test func casIdentifyWordForm() throws {
+        let identify = try #require(CAS.parseAsRoot(["identify", "a.vmcore", "b.tar.gz", "--json"]) as? CAS.Identify)
+        #expect(identify.files == ["a.vmcore", "b.tar.gz"])
+        #expect(identify.global.json)
+    }
+
+    @Test(arguments: [
+        ["-i", "../x", "-f", "dump"],
+        ["-i", "", "-f", "dump"],
+        ["-i", String(repeating: "x", count: 200), "-f", "dump"],
+        ["-i", "..", "-f", "dump"],
+        ["-i", "a/b", "-f", "dump"],
+        ["-i", "a b", "-f", "dump"],
+        ["-i", "123"],
+        ["-f", "dump"],
+        ["-i", "123", "-f", ""],
+        ["--bogus"],
+    ])
+    func casUsageErrorsExit64(arguments: [String]) {
+        #expect(usageExit { try CAS.parseAsRoot(arguments) } == 64)
+    }
+
+    @Test func casWithNothingIsAUsageErrorAtRun() async throws {
+        let cas = try #require(CAS.parseAsRoot([]) as? CAS)
+        #expect(usageExit { try cas.validateJob() } == 64)
+    }
+
+    @Test func casIDAtTheLimitIsAccepted() throws {
+        let id = String(repeating: "7", count: 128)
+        let cas = try #require(CAS.parseAsRoot(["-i", id, "-f", "dump"]) as? CAS)
+        #expect(cas.identifier == id)
+    }
+
+    @Test func adminFlagForms() throws {
+        let b = try #require(CASAdmin.parseAsRoot(["-b"]) as? CASAdmin)
+        #expect(b.build && !b.server && !b.purge)
+        let s = try #require(CASAdmin.parseAsRoot(["-s"]) as? CASAdmin)
+        #expect(s.server && !s.build)
+        let p = try #require(CASAdmin.parseAsRoot(["-p", "-d", "30"]) as? CASAdmin)
+        #expect(p.purge && p.retention.days == 30)
+        let long = try #require(CASAdmin.parseAsRoot(["--purge", "--days", "7", "--config", "/c"]) as? CASAdmin)
+        #expect(long.purge && long.retention.days == 7 && long.global.config == "/c")
+        let server = try #require(CASAdmin.parseAsRoot(["--server", "--verbose"]) as? CASAdmin)
+        #expect(server.server && server.global.verbose)
+        let build = try #require(CASAdmin.parseAsRoot(["--build"]) as? CASAdmin)
+        #expect(build.build)
+    }
+
+    @Test func adminWordForms() throws {
+        #expect(try CASAdmin.parseAsRoot(["build"]) is CASAdmin.Build)
+        #expect(try CASAdmin.parseAsRoot(["servers"]) is CASAdmin.Servers)
+        let purge = try #require(CASAdmin.parseAsRoot(["purge", "-d", "7"]) as? CASAdmin.Purge)
+        #expect(purge.retention.days == 7 && !purge.dryRun)
+        let longPurge = try #require(CASAdmin.parseAsRoot(["purge", "--days", "0"]) as? CASAdmin.Purge)
+        #expect(longPurge.retention.days == 0)
+        let dry = try #require(CASAdmin.parseAsRoot(["purge", "--dry-run", "--yes"]) as? CASAdmin.Purge)
+        #expect(dry.dryRun && dry.yes && dry.retention.days == nil)
+        let check = try #require(CASAdmin.parseAsRoot(["check", "--json", "--config", "/x.conf"]) as? CASAdmin.Check)
+        #expect(check.global.json && check.global.config == "/x.conf")
+        for what in ["kernels", "servers", "jobs"] {
+            let list = try #require(CASAdmin.parseAsRoot(["list", what]) as? CASAdmin.List)
+            #expect(list.what.rawValue == what)
+        }
+    }
+
+    @Test(arguments: [
+        ["-b", "-s"],
+        ["-s", "-p"],
+        ["-b", "-p"],
+        ["-p", "-d", "-1"],
+        ["-p", "-d", "many"],
+        ["purge", "-d", "-2"],
+        ["list"],
+        ["list", "packages"],
+        ["frobnicate"],
+    ])
+    func adminUsageErrorsExit64(arguments: [String]) {
+        #expect(usageExit { try CASAdmin.parseAsRoot(arguments) } == 64)
+    }
+
+    @Test(arguments: [["-d", "30"], ["-b", "-d", "3"], ["-s", "--days", "1"]])
+    func adminDaysWithoutPurgeIsAUsageError(arguments: [String]) throws {
+        let admin = try #require(CASAdmin.parseAsRoot(arguments) as? CASAdmin)
+        #expect(usageExit { try admin.validateFlagForm() } == 64)
+    }
+
+    /// The exit code ArgumentParser gives the error `body` throws (64 for usage), nil when nothing is thrown.
+    func usageExit(_ body: () throws -> Any) -> Int32? {
+        do {
+            _ = try body()
+            return nil
+        } catch {
+            return CAS.exitCode(for: error).rawValue
+        }
+    }
+}
