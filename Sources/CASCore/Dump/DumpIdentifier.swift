@@ -1,42 +1,69 @@
 /// Reads a dump's headers (through any ``ByteSource``) and says which kernel it is from.
 public enum DumpIdentifier {
     /// Identifies the dump `source` holds; `bufferSize` bounds the banner scan of old dumps without VMCOREINFO.
-    /// (Skeleton: the Dump stage fills this in.)
+    ///
+    /// Reads only the headers the format defines (a few KiB), plus at most `bufferSize` bytes when the dump
+    /// carries no VMCOREINFO and the kernel's banner has to be found in memory.
     public static func identify(_ source: any ByteSource, name: String, bufferSize: Int64) throws(DumpError)
         -> KernelIdentity
     {
-        throw .notADump(name, "dump identification is not implemented yet")
+        let reader = DumpReader(source: source, name: name)
+        let prefix = try reader.readUpTo(at: 0, count: DumpFormat.sniffLength)
+        guard !prefix.isEmpty else { throw .notADump(name, "empty file") }
+        var identity: KernelIdentity
+        switch DumpFormat.sniff(prefix) {
+        case .elf: identity = try identifyELF(reader, bufferSize: bufferSize, label: "")
+        case .kdumpCompressed, .diskdump: identity = try identifyKdump(reader, bufferSize: bufferSize, label: "")
+        case .flattened: identity = try identifyFlattened(reader, bufferSize: bufferSize)
+        case .unsupported(let what) where what == DumpFormat.elfExecutableMessage: throw .notADump(name, what)
+        case .unsupported(let what): throw .unsupported(name, what)
+        case nil:
+            if try isMediaBackupSadump(reader) { throw .unsupported(name, "sadump (Fujitsu stand-alone dump)") }
+            throw .notADump(name, "no dump format's magic at its start")
+        }
+        guard identity.release != nil else { throw .noKernelIdentity(name) }
+        return identity
     }
-}
 
-/// Why a dump could not be identified; always names the file.
-public enum DumpError: CASError {
-    /// Not a crash dump; the text says what the data is instead.
-    case notADump(String, String)
-    /// A dump format crash knows that CAS does not read.
-    case unsupported(String, String)
-    /// A header field is impossible (offset past the end, absurd size…).
-    case corrupt(String, String)
-    /// The file ends inside a header.
-    case truncated(String, String)
-    /// The headers hold no kernel release or banner.
-    case noKernelIdentity(String)
-    /// Reading failed.
-    case read(ByteSourceError)
+    /// sadump's media-backup form keeps its `sadump\0\0` header after a 4096-byte media header.
+    private static func isMediaBackupSadump(_ reader: DumpReader) throws(DumpError) -> Bool {
+        try reader.readUpTo(at: 4096, count: 8) == DumpFormat.sadumpSignature
+    }
 
-    public var description: String {
-        switch self {
-        case .notADump(let name, let what): "\(name): not a kernel crash dump (\(what))"
-        case .unsupported(let name, let format): "\(name): \(format) is recognised but not supported"
-        case .corrupt(let name, let why): "\(name): corrupt header: \(why)"
-        case .truncated(let name, let why): "\(name): truncated: \(why)"
-        case .noKernelIdentity(let name): "\(name): no kernel release or banner found in the dump's headers"
-        case .read(let error): error.description
+    /// A flattened stream: the dump it describes is read through ``FlattenedByteSource`` and identified as usual.
+    static func identifyFlattened(_ reader: DumpReader, bufferSize: Int64) throws(DumpError) -> KernelIdentity {
+        let header = try reader.read(at: 0, count: 32, what: "flattened header")
+        guard let type = HeaderBytes(header, order: .big).i64(16), type == 1 else {
+            throw .corrupt(reader.name, "flattened header type is not 1 (TYPE_FLAT_HEADER)")
+        }
+        let flat = FlattenedByteSource(base: reader.source, name: reader.name)
+        let inner = DumpReader(source: flat, name: reader.name)
+        do throws(DumpError) {
+            let prefix = try inner.readUpTo(at: 0, count: 64)
+            switch DumpFormat.sniff(prefix) {
+            case .elf: return try identifyELF(inner, bufferSize: bufferSize, label: "flattened ")
+            case .kdumpCompressed, .diskdump: return try identifyKdump(inner, bufferSize: bufferSize, label: "flattened ")
+            default:
+                if prefix.isEmpty { throw .truncated(reader.name, "flattened stream holds no dump data") }
+                throw .corrupt(reader.name, "flattened stream does not hold a kdump or ELF dump")
+            }
+        } catch {
+            if let why = flat.corruption { throw .corrupt(reader.name, "flattened record: \(why)") }
+            throw error
         }
     }
 
-    public var exitStatus: ExitStatus {
-        if case .read(let error) = self { return error.exitStatus }
-        return .badInput
+    /// Fills version, release and banner from a banner scan of the first `bufferSize` bytes, for dumps
+    /// whose headers do not carry them.
+    static func scanBanner(_ reader: DumpReader, bufferSize: Int64, into identity: inout KernelIdentity)
+        throws(DumpError)
+    {
+        let found = try BannerScanner.scan(reader, limit: max(0, bufferSize))
+        if let banner = found.banner {
+            identity.banner = banner
+            if identity.release == nil { identity.release = BannerScanner.release(of: banner) }
+            if identity.version == nil { identity.version = BannerScanner.version(of: banner) }
+        }
+        if identity.release == nil { identity.release = found.osrelease }
     }
 }
