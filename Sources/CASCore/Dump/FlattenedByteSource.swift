@@ -23,6 +23,8 @@ final class FlattenedByteSource: ByteSource {
     private(set) var records: [Record] = []
     private var nextRecordAt = FlattenedByteSource.headerSize
     private var ended = false
+    /// Set when the end marker was read: the records seen are all there are.
+    private var complete = false
     /// Set when the index limit stopped the indexing before the end marker.
     private var exhausted = false
     /// End of the furthest record indexed so far.
@@ -37,7 +39,7 @@ final class FlattenedByteSource: ByteSource {
 
     /// The reassembled size, known once the end of the records has been reached.
     var size: Int64? {
-        ended && !exhausted ? dataEnd : nil
+        complete && !exhausted ? dataEnd : nil
     }
 
     func read(at offset: Int64, count: Int) throws(ByteSourceError) -> [UInt8] {
@@ -52,7 +54,7 @@ final class FlattenedByteSource: ByteSource {
             remaining -= try copy(record, into: &output, filled: &filled, at: offset)
         }
         if remaining == 0 { return output }
-        // The stream ended before covering the request: bytes past the last data are past the end.
+        // Not covered: holes inside a complete dump read as zeros; a truncated stream ends at its last byte.
         let last = filled.lastIndex(of: true).map { $0 + 1 } ?? 0
         let end = size.map { Int(max(0, min(Int64(count), $0 - offset))) } ?? last
         return Array(output.prefix(max(last, end)))
@@ -89,6 +91,7 @@ final class FlattenedByteSource: ByteSource {
         }
         if offset == -1 && size == -1 {
             ended = true
+            complete = true
             return nil
         }
         guard records.count < Self.maxRecords else {
@@ -101,7 +104,11 @@ final class FlattenedByteSource: ByteSource {
             ended = true
             throw ByteSourceError(path: name, reason: "corrupt flattened dump: \(why)")
         }
-        let record = Record(offset: offset, size: size, dataAt: nextRecordAt + Int64(Self.recordHeaderSize))
+        var record = Record(offset: offset, size: size, dataAt: nextRecordAt + Int64(Self.recordHeaderSize))
+        if let streamSize = base.size, record.dataAt + size > streamSize {
+            record.size = max(0, streamSize - record.dataAt)  // the stream was cut inside this record
+            ended = true
+        }
         records.append(record)
         dataEnd = max(dataEnd, offset + size)
         nextRecordAt = record.dataAt + size
