@@ -23,10 +23,10 @@ extension DumpIdentifier {
         var notes: [ELFNote] = []
         var noteBytes: UInt64 = 0
         for segment in segments where segment.type == ELFSegment.pt_note && segment.filesz > 0 {
-            noteBytes += segment.filesz
-            guard noteBytes <= UInt64(maxNotes) else {
+            guard segment.filesz <= UInt64(maxNotes) - noteBytes else {
                 throw .corrupt(reader.name, "PT_NOTE segments total more than \(maxNotes) bytes")
             }
+            noteBytes += segment.filesz
             let region = try reader.region(offset: segment.offset, size: segment.filesz, cap: maxNotes, what: "PT_NOTE")
             notes += ELFNote.parseAll(try reader.read(at: region.offset, count: region.count, what: "PT_NOTE"), order: header.order)
         }

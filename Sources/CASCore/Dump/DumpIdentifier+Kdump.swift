@@ -42,7 +42,7 @@ extension DumpIdentifier {
             offset: UInt64(header.blockSize), size: UInt64(KdumpSubHeader.readSize), cap: KdumpSubHeader.readSize,
             what: "kdump sub-header")
         let bytes = try reader.read(at: at.offset, count: at.count, what: "kdump sub-header")
-        guard let sub = KdumpSubHeader.parse(bytes, header: header, arch: identity.arch) else { return }
+        guard let sub = KdumpSubHeader.parse(bytes, header: header) else { return }
         if sub.dumpLevel >= 0 && sub.dumpLevel <= 31 { identity.dumpLevel = Int(sub.dumpLevel) }
         if let (offset, size) = sub.vmcoreinfo {
             let region = try reader.region(offset: offset, size: size, cap: VMCoreInfo.maxSize, what: "VMCOREINFO")

@@ -61,7 +61,7 @@ struct KdumpPageReader {
             let start = Int(address % pageSize)
             let take = min(count - result.count, header.blockSize - start)
             result += page[start..<start + take]
-            address += UInt64(take)
+            address &+= UInt64(take)
         }
         return result
     }

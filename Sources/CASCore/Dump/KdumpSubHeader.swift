@@ -3,8 +3,8 @@
 /// Fields (64-bit machine): phys_base 0, dump_level 8, split 12, start_pfn 16, end_pfn 24,
 /// offset_vmcoreinfo 32, size_vmcoreinfo 40 (header_version >= 3), offset_note 48, size_note 56 (>= 4),
 /// offset_eraseinfo 64, size_eraseinfo 72 (>= 5), start_pfn_64 80, end_pfn_64 88, max_mapnr_64 96 (>= 6).
-/// On 32-bit machines `long` is 4 bytes and `off_t` 8; i386 aligns those to 4 bytes, the other 32-bit
-/// ABIs (arm, ppc, mips) to 8.
+/// On 32-bit machines `long` is 4 bytes and `off_t` 8; i386 aligns those to 4 bytes (the packed layout),
+/// the other 32-bit ABIs (arm, ppc, mips) to 8.
 struct KdumpSubHeader: Equatable {
     /// Bytes to read for any layout.
     static let readSize = 104
@@ -19,13 +19,25 @@ struct KdumpSubHeader: Equatable {
             && lhs.notes?.size == rhs.notes?.size
     }
 
-    /// Parses the sub-header of a dump whose main header is `header`; `arch` picks the 32-bit layout.
-    static func parse(_ bytes: [UInt8], header: KdumpHeader, arch: String?) -> KdumpSubHeader? {
+    /// Parses the sub-header of a dump whose main header is `header`.
+    ///
+    /// For 32-bit dumps both layouts are tried, packed (i386, libkdumpfile's reading) first; the one whose
+    /// VMCOREINFO lies inside the sub-header blocks wins.
+    static func parse(_ bytes: [UInt8], header: KdumpHeader) -> KdumpSubHeader? {
+        // Offsets of dump_level, offset_vmcoreinfo, size_vmcoreinfo, offset_note, size_note.
+        let layouts: [[Int]] = header.wide ? [[8, 32, 40, 48, 56]] : [[4, 20, 28, 32, 40], [4, 24, 32, 40, 48]]
+        let candidates = layouts.compactMap { parse(bytes, header: header, layout: $0) }
+        let subHeaderEnd = (UInt64(header.subHeaderSize) + 1) * UInt64(header.blockSize)
+        return candidates.first { sub in
+            guard let info = sub.vmcoreinfo else { return false }
+            return info.offset >= UInt64(header.blockSize) && info.offset <= subHeaderEnd
+                && info.size <= subHeaderEnd - info.offset
+        } ?? candidates.first
+    }
+
+    private static func parse(_ bytes: [UInt8], header: KdumpHeader, layout: [Int]) -> KdumpSubHeader? {
         let data = HeaderBytes(bytes, order: header.order)
         let wide = header.wide
-        // Offsets of dump_level, offset_vmcoreinfo, size_vmcoreinfo, offset_note, size_note.
-        let layout: [Int] =
-            if wide { [8, 32, 40, 48, 56] } else if arch == "i386" { [4, 20, 28, 32, 40] } else { [4, 24, 32, 40, 48] }
         guard let dumpLevel = data.i32(layout[0]) else { return nil }
         var sub = KdumpSubHeader(dumpLevel: dumpLevel, vmcoreinfo: nil, notes: nil)
         if header.headerVersion >= 3, let offset = data.u64(layout[1]), let size = data.word(layout[2], wide: wide),
