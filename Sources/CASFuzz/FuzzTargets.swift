@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CASCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The parsers the fuzzer can drive, by name (`CAS_FUZZ_TARGET`, default `dump`). Other parsers
 /// (INI, RPM, deb/ar) add an entry here.

@@ -16,19 +16,20 @@ extension DumpIdentifier {
         guard let header = ELFHeader.parse(bytes) else {
             throw .corrupt(reader.name, "ELF byte order \(bytes[5]) is neither little nor big-endian")
         }
-        guard header.type == ELFHeader.et_core else { throw .notADump(reader.name, DumpFormat.elfExecutableMessage) }
+        guard header.type == ELFHeader.etCore else { throw .notADump(reader.name, DumpFormat.elfExecutableMessage) }
         var identity = KernelIdentity(format: "\(label)\(header.classText) core (\(header.order.name))")
         identity.arch = Architecture.fromELF(machine: header.machine, wide: header.wide, order: header.order)
         let segments = try programHeaders(reader, header: header)
         var notes: [ELFNote] = []
         var noteBytes: UInt64 = 0
-        for segment in segments where segment.type == ELFSegment.pt_note && segment.filesz > 0 {
+        for segment in segments where segment.type == ELFSegment.ptNote && segment.filesz > 0 {
             guard segment.filesz <= UInt64(maxNotes) - noteBytes else {
                 throw .corrupt(reader.name, "PT_NOTE segments total more than \(maxNotes) bytes")
             }
             noteBytes += segment.filesz
             let region = try reader.region(offset: segment.offset, size: segment.filesz, cap: maxNotes, what: "PT_NOTE")
-            notes += ELFNote.parseAll(try reader.read(at: region.offset, count: region.count, what: "PT_NOTE"), order: header.order)
+            notes += ELFNote.parseAll(
+                try reader.read(at: region.offset, count: region.count, what: "PT_NOTE"), order: header.order)
         }
         if let info = notes.first(where: { $0.name == "VMCOREINFO" }) {
             VMCoreInfo.apply(VMCoreInfo.parse(Array(info.desc.prefix(VMCoreInfo.maxSize))), to: &identity)
@@ -45,8 +46,9 @@ extension DumpIdentifier {
     /// The program header table, with PN_XNUM (more than 65534 entries) resolved through section 0.
     static func programHeaders(_ reader: DumpReader, header: ELFHeader) throws(DumpError) -> [ELFSegment] {
         var count = header.phnum
-        if header.phnum == Int(ELFHeader.pn_xnum) {
-            let at = try reader.region(offset: header.shoff, size: UInt64(header.minimumShentsize), cap: 64, what: "section header 0")
+        if header.phnum == Int(ELFHeader.pnXnum) {
+            let at = try reader.region(
+                offset: header.shoff, size: UInt64(header.minimumShentsize), cap: 64, what: "section header 0")
             let section = try reader.read(at: at.offset, count: at.count, what: "section header 0")
             count = Int(HeaderBytes(section, order: header.order).u32(header.wide ? 44 : 28) ?? 0)
         }
@@ -55,7 +57,8 @@ extension DumpIdentifier {
             throw .corrupt(reader.name, "e_phentsize \(header.phentsize) is impossible")
         }
         let tableSize = UInt64(count) * UInt64(header.phentsize)
-        let at = try reader.region(offset: header.phoff, size: tableSize, cap: maxPhdrTable, what: "program header table")
+        let at = try reader.region(
+            offset: header.phoff, size: tableSize, cap: maxPhdrTable, what: "program header table")
         let table = try reader.read(at: at.offset, count: at.count, what: "program header table")
         return ELFSegment.parseTable(table, header: header, count: count)
     }
@@ -67,7 +70,8 @@ extension DumpIdentifier {
     {
         guard let symbol = VMCoreInfo.address(identity.vmcoreinfo, "SYMBOL(init_uts_ns)") else { return nil }
         let span = KernelAddress.utsnameSpan
-        guard let fileOffset = ELFAddressMap.fileOffset(of: symbol, length: span, segments: segments, identity: identity)
+        guard
+            let fileOffset = ELFAddressMap.fileOffset(of: symbol, length: span, segments: segments, identity: identity)
         else { return nil }
         let bytes = try reader.readUpTo(at: fileOffset, count: span)
         return KernelAddress.utsname(inInitUTSNamespace: bytes, identity: identity)

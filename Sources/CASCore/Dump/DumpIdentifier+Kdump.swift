@@ -2,7 +2,7 @@ import Foundation
 
 extension DumpIdentifier {
     /// kdump-compressed or diskdump: the `disk_dump_header`'s utsname and flags, then (kdump) the
-    /// sub-header at `block_size` and the VMCOREINFO it points to; the banner scan when VMCOREINFO is missing.
+    /// sub-header at `block_size` and the VMCOREINFO it points to; the banner scan when neither tells the kernel.
     static func identifyKdump(_ reader: DumpReader, bufferSize: Int64, label: String) throws(DumpError)
         -> KernelIdentity
     {
@@ -28,7 +28,7 @@ extension DumpIdentifier {
         if identity.version == nil, let uts = kernelUTSName(reader, header: header, identity: identity) {
             uts.fill(&identity)
         }
-        if identity.vmcoreinfo.isEmpty {
+        if identity.vmcoreinfo.isEmpty && (identity.release == nil || identity.version == nil) {
             try scanBanner(reader, bufferSize: bufferSize, into: &identity)
         }
         return identity

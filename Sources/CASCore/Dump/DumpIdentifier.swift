@@ -42,7 +42,8 @@ public enum DumpIdentifier {
             let prefix = try inner.readUpTo(at: 0, count: 64)
             switch DumpFormat.sniff(prefix) {
             case .elf: return try identifyELF(inner, bufferSize: bufferSize, label: "flattened ")
-            case .kdumpCompressed, .diskdump: return try identifyKdump(inner, bufferSize: bufferSize, label: "flattened ")
+            case .kdumpCompressed, .diskdump:
+                return try identifyKdump(inner, bufferSize: bufferSize, label: "flattened ")
             default:
                 if prefix.isEmpty { throw .truncated(reader.name, "flattened stream holds no dump data") }
                 throw .corrupt(reader.name, "flattened stream does not hold a kdump or ELF dump")

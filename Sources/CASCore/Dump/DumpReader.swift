@@ -32,7 +32,8 @@ struct DumpReader {
             throw .corrupt(name, "\(what) offset \(offset) is impossible")
         }
         if let fileSize = source.size, offset + size > UInt64(max(0, fileSize)) {
-            throw .truncated(name, "\(what) at offset \(offset) (\(size) bytes) lies past the end of the file (\(fileSize) bytes)")
+            throw .truncated(
+                name, "\(what) at offset \(offset) (\(size) bytes) lies past the end of the file (\(fileSize) bytes)")
         }
         return (Int64(offset), Int(size))
     }

@@ -8,7 +8,7 @@ enum ELFAddressMap {
     static func fileOffset(of address: UInt64, length: Int, segments: [ELFSegment], identity: KernelIdentity)
         -> Int64?
     {
-        let loads = segments.filter { $0.type == ELFSegment.pt_load }
+        let loads = segments.filter { $0.type == ELFSegment.ptLoad }
         if let offset = lookup(address, length: length, in: loads, start: \.vaddr) { return offset }
         guard let physical = KernelAddress.physical(of: address, identity: identity) else { return nil }
         return lookup(physical, length: length, in: loads, start: \.paddr)

@@ -1,7 +1,7 @@
 /// The parts of an ELF core header CAS needs, parsed from its bytes (pure, no I/O).
 struct ELFHeader: Equatable {
-    static let et_core: UInt16 = 4
-    static let pn_xnum: UInt16 = 0xffff
+    static let etCore: UInt16 = 4
+    static let pnXnum: UInt16 = 0xffff
 
     var wide: Bool
     var order: ByteOrder
@@ -55,8 +55,8 @@ struct ELFHeader: Equatable {
 
 /// One program header: where a segment lies in the file and in memory.
 struct ELFSegment: Equatable {
-    static let pt_load: UInt32 = 1
-    static let pt_note: UInt32 = 4
+    static let ptLoad: UInt32 = 1
+    static let ptNote: UInt32 = 4
 
     var type: UInt32
     var offset: UInt64

@@ -1,6 +1,6 @@
 /// One ELF note: owner name, type and descriptor bytes.
 struct ELFNote: Equatable {
-    static let nt_prstatus: UInt32 = 1
+    static let ntPrstatus: UInt32 = 1
 
     var name: String
     var type: UInt32

@@ -53,7 +53,8 @@ struct KdumpHeader: Equatable {
         }
         let base = wide ? 424 : 412
         guard let status = header.u32(base), let blockSize = header.u32(base + 4),
-            let subHeaderSize = header.u32(base + 8), let bitmapBlocks = header.u32(base + 12), let nrCpus = header.u32(base + 36),
+            let subHeaderSize = header.u32(base + 8), let bitmapBlocks = header.u32(base + 12),
+            let nrCpus = header.u32(base + 36),
             let seconds = wide ? header.i64(408) : header.i32(404).map(Int64.init)
         else { return .failure(.short) }
         guard isPlausibleBlockSize(blockSize) else { return .failure(.blockSize(blockSize)) }

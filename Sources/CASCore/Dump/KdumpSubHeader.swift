@@ -22,17 +22,23 @@ struct KdumpSubHeader: Equatable {
     /// Parses the sub-header of a dump whose main header is `header`.
     ///
     /// For 32-bit dumps both layouts are tried, packed (i386, libkdumpfile's reading) first; the one whose
-    /// VMCOREINFO lies inside the sub-header blocks wins.
+    /// VMCOREINFO lies inside the sub-header blocks wins, else one whose VMCOREINFO is at least plausible.
     static func parse(_ bytes: [UInt8], header: KdumpHeader) -> KdumpSubHeader? {
         // Offsets of dump_level, offset_vmcoreinfo, size_vmcoreinfo, offset_note, size_note.
         let layouts: [[Int]] = header.wide ? [[8, 32, 40, 48, 56]] : [[4, 20, 28, 32, 40], [4, 24, 32, 40, 48]]
         let candidates = layouts.compactMap { parse(bytes, header: header, layout: $0) }
         let subHeaderEnd = (UInt64(header.subHeaderSize) + 1) * UInt64(header.blockSize)
-        return candidates.first { sub in
+        func inside(_ sub: KdumpSubHeader) -> Bool {
             guard let info = sub.vmcoreinfo else { return false }
             return info.offset >= UInt64(header.blockSize) && info.offset <= subHeaderEnd
                 && info.size <= subHeaderEnd - info.offset
-        } ?? candidates.first
+        }
+        func plausible(_ sub: KdumpSubHeader) -> Bool {
+            guard let info = sub.vmcoreinfo else { return false }
+            return info.offset >= UInt64(header.blockSize) && info.offset <= DumpReader.maxOffset
+                && info.size <= UInt64(VMCoreInfo.maxSize)
+        }
+        return candidates.first(where: inside) ?? candidates.first(where: plausible) ?? candidates.first
     }
 
     private static func parse(_ bytes: [UInt8], header: KdumpHeader, layout: [Int]) -> KdumpSubHeader? {

@@ -18,7 +18,8 @@ enum DumpBuilders {
     /// An ELF core: header, program headers (one PT_NOTE, then one PT_LOAD per `loads`), notes, load data.
     static func elfCore(
         wide: Bool, bigEndian: Bool, machine: UInt16, type: UInt16 = 4,
-        notes: [(name: String, type: UInt32, desc: [UInt8])], loads: [(vaddr: UInt64, paddr: UInt64, data: [UInt8])] = []
+        notes: [(name: String, type: UInt32, desc: [UInt8])],
+        loads: [(vaddr: UInt64, paddr: UInt64, data: [UInt8])] = []
     ) -> [UInt8] {
         var b = ByteBuilder(bigEndian: bigEndian)
         let headerSize = wide ? 64 : 52
@@ -85,7 +86,7 @@ enum DumpBuilders {
         b.put(timestamp, width: wide ? 8 : 4, at: wide ? 408 : 404)
         b.put(UInt64(status), width: 4, at: base)
         b.put(UInt64(blockSize), width: 4, at: base + 4)
-        b.put(1, width: 4, at: base + 8)
+        b.put(2, width: 4, at: base + 8)  // sub_hdr_size: the sub-header block and the VMCOREINFO block
         b.put(2, width: 4, at: base + 36)
         b.grow(to: blockSize)
         let sub = blockSize

@@ -1,5 +1,6 @@
-@testable import CASCore
 import Testing
+
+@testable import CASCore
 
 @Suite struct DumpFormatTests {
     static func magic(_ value: UInt64, width: Int, bigEndian: Bool) -> [UInt8] {

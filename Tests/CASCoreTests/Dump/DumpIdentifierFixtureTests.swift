@@ -40,7 +40,9 @@ import Testing
     /// `crash --osrelease` (what users run today) agrees with us on every fixture.
     @Test(arguments: DumpFixtures.dumps)
     func agreesWithCrashOsrelease(_ name: String) async throws {
-        let crash = ["/usr/bin/crash", "/usr/local/bin/crash"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let crash = ["/usr/bin/crash", "/usr/local/bin/crash"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
         guard let crash else {
             print("skipped: crash is not installed")
             return

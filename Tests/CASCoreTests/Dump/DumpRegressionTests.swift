@@ -1,5 +1,6 @@
-@testable import CASCore
 import Testing
+
+@testable import CASCore
 
 /// Inputs that once trapped (arithmetic overflow) in the parsers; each must now fail cleanly.
 @Suite struct DumpRegressionTests {
@@ -47,5 +48,19 @@ import Testing
         b.put(0xffff, width: 2, at: 56)
         b.put(1 << 40, width: 8, at: 40)
         #expect(throws: DumpError.self) { try identifyBytes(b.bytes) }
+    }
+
+    /// A 32-bit ARM dump (8-byte aligned sub-header) whose VMCOREINFO lies after the sub-header blocks:
+    /// the packed layout's reading is implausible, the aligned one is used.
+    @Test func thirtyTwoBitAlignedLayoutOutsideTheSubHeaderBlocks() throws {
+        var b = ByteBuilder()
+        b.put(
+            DumpBuilders.kdump(
+                wide: false, uts: DumpBuilders.uts(release: "5.10-arm", machine: "armv7l"),
+                vmcoreinfo: "OSRELEASE=5.10-arm\nPAGESIZE=4096\n"),
+            at: 0)
+        b.put(1, width: 4, at: 420)  // sub_hdr_size 1
+        let identity = try identifyBytes(b.bytes)
+        #expect(identity.vmcoreinfo["PAGESIZE"] == "4096")
     }
 }

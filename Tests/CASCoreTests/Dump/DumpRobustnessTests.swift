@@ -1,5 +1,6 @@
-@testable import CASCore
 import Testing
+
+@testable import CASCore
 
 /// Hostile and broken input: every outcome is a result or a ``DumpError``, never a crash or a hang.
 @Suite struct DumpRobustnessTests {
@@ -8,8 +9,18 @@ import Testing
         ("elf64le", DumpBuilders.elfCore(wide: true, bigEndian: false, machine: 62, notes: [("VMCOREINFO", 0, info)])),
         ("elf64be", DumpBuilders.elfCore(wide: true, bigEndian: true, machine: 22, notes: [("VMCOREINFO", 0, info)])),
         ("elf32le", DumpBuilders.elfCore(wide: false, bigEndian: false, machine: 3, notes: [("VMCOREINFO", 0, info)])),
-        ("kdump64", DumpBuilders.kdump(uts: DumpBuilders.uts(release: "6.1.0", machine: "x86_64"), vmcoreinfo: String(decoding: info, as: UTF8.self))),
-        ("kdump32be", DumpBuilders.kdump(bigEndian: true, wide: false, uts: DumpBuilders.uts(release: "6.1.0", machine: "ppc"), vmcoreinfo: String(decoding: info, as: UTF8.self))),
+        (
+            "kdump64",
+            DumpBuilders.kdump(
+                uts: DumpBuilders.uts(release: "6.1.0", machine: "x86_64"),
+                vmcoreinfo: String(decoding: info, as: UTF8.self))
+        ),
+        (
+            "kdump32be",
+            DumpBuilders.kdump(
+                bigEndian: true, wide: false, uts: DumpBuilders.uts(release: "6.1.0", machine: "ppc"),
+                vmcoreinfo: String(decoding: info, as: UTF8.self))
+        ),
     ]
 
     /// Every prefix shorter than the headers fails with truncated/corrupt/not-a-dump; the whole file works.
@@ -59,8 +70,10 @@ import Testing
             let count = Int(generator.next() % 9000)
             var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             // Give a third of the inputs a real magic so the parsers behind it run on garbage.
-            let magics = [DumpFormat.elfMagic + [2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0], DumpFormat.kdumpSignature,
-                DumpFormat.diskdumpSignature, DumpFormat.flattenedSignature]
+            let magics = [
+                DumpFormat.elfMagic + [2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0], DumpFormat.kdumpSignature,
+                DumpFormat.diskdumpSignature, DumpFormat.flattenedSignature,
+            ]
             if round % 3 == 0, count > 32 {
                 let magic = magics[round / 3 % magics.count]
                 bytes.replaceSubrange(0..<magic.count, with: magic)

@@ -1,6 +1,7 @@
-@testable import CASCore
 import Foundation
 import Testing
+
+@testable import CASCore
 
 @Suite struct ELFCoreTests {
     static func info(_ release: String, extra: String = "") -> [UInt8] {
@@ -67,7 +68,8 @@ import Testing
         }
         let extra = "SYMBOL(init_uts_ns)=ffff800081001000\nOFFSET(uts_namespace.name)=0\n"
         let core = DumpBuilders.elfCore(
-            wide: true, bigEndian: false, machine: 183, notes: [("VMCOREINFO", 0, Self.info("6.8.0-test", extra: extra))],
+            wide: true, bigEndian: false, machine: 183,
+            notes: [("VMCOREINFO", 0, Self.info("6.8.0-test", extra: extra))],
             loads: [(0xffff_8000_8100_0000, 0x4000_0000, memory)])
         let identity = try identifyBytes(core, bufferSize: 0)
         #expect(identity.version == "#1 SMP Mon Jan 1 2024")

@@ -1,5 +1,6 @@
-@testable import CASCore
 import Testing
+
+@testable import CASCore
 
 @Suite struct FlattenedByteSourceTests {
     static let dump = DumpBuilders.kdump(

@@ -1,6 +1,7 @@
-@testable import CASCore
 import Foundation
 import Testing
+
+@testable import CASCore
 
 @Suite struct KdumpHeaderTests {
     @Test func littleEndian64() throws {
@@ -59,7 +60,8 @@ import Testing
 
     /// A header without VMCOREINFO and without a release in its utsname: the banner scan finds it.
     @Test func noVmcoreinfoScansForBanner() throws {
-        let tail = [UInt8](repeating: 0x55, count: 5000) + Array("Linux version %s (%s)\n".utf8)
+        let tail =
+            [UInt8](repeating: 0x55, count: 5000) + Array("Linux version %s (%s)\n".utf8)
             + Array((DumpBuilders.banner + "\n").utf8) + Array("OSRELEASE=4.18.0-80.el8.x86_64\n".utf8)
         let dump = DumpBuilders.kdump(
             version: 2, uts: ["Linux", "", "", "", "x86_64", ""], status: 0, vmcoreinfo: nil, tail: tail)

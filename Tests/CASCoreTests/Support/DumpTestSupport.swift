@@ -17,7 +17,9 @@ actor DumpFixtures {
     /// The fixture directory: up from this file to the package root, then ../shared/fixtures.
     static var sourceDirectory: URL {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        while url.path != "/"
+            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+        {
             url.deleteLastPathComponent()
         }
         return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures/kernel-6.1.192-tiny")
