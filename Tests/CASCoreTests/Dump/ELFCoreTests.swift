@@ -93,4 +93,34 @@ import Testing
         b.put(3, width: 2, at: 54)  // e_phentsize below the ELF64 minimum
         #expect(throws: DumpError.self) { try identifyBytes(b.bytes) }
     }
+
+    /// Xen's xc_core ELF form: no VMCOREINFO, a `.note.Xen` section → recognised, not supported.
+    @Test func xenELFCoreIsUnsupported() {
+        var b = ByteBuilder()
+        b.put(DumpBuilders.elfCore(wide: true, bigEndian: false, machine: 62, notes: []), at: 0)
+        let names = Array("\0.shstrtab\0.note.Xen\0".utf8)
+        let namesAt = b.bytes.count
+        b.put(names, at: namesAt)
+        let shoff = namesAt + names.count
+        b.put(UInt64(shoff), width: 8, at: 40)  // e_shoff
+        b.put(64, width: 2, at: 58)  // e_shentsize
+        b.put(3, width: 2, at: 60)  // e_shnum
+        b.put(1, width: 2, at: 62)  // e_shstrndx
+        b.grow(to: shoff + 3 * 64)
+        b.put(1, width: 4, at: shoff + 64)  // section 1: .shstrtab
+        b.put(3, width: 4, at: shoff + 64 + 4)
+        b.put(UInt64(namesAt), width: 8, at: shoff + 64 + 24)
+        b.put(UInt64(names.count), width: 8, at: shoff + 64 + 32)
+        b.put(11, width: 4, at: shoff + 128)  // section 2: .note.Xen
+        do {
+            _ = try identifyBytes(b.bytes)
+            Issue.record("identified")
+        } catch {
+            guard case .unsupported(_, let what) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(what.contains("Xen"))
+        }
+    }
 }
