@@ -53,6 +53,8 @@ let package = Package(
         ),
         .executableTarget(name: "cas", dependencies: ["CASCLI", "CASCore"], swiftSettings: strict),
         .executableTarget(name: "cas-admin", dependencies: ["CASCLI", "CASCore"], swiftSettings: strict),
+        // libFuzzer harness for the binary parsers (`make fuzz`); a plain build replays files given as arguments.
+        .executableTarget(name: "CASFuzz", dependencies: ["CASCore"], swiftSettings: strict),
         .testTarget(
             name: "CASCoreTests",
             dependencies: ["CASCore"],

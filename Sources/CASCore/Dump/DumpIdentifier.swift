@@ -1,111 +1,70 @@
-import Foundation
-
 /// Reads a dump's headers (through any ``ByteSource``) and says which kernel it is from.
 public enum DumpIdentifier {
     /// Identifies the dump `source` holds; `bufferSize` bounds the banner scan of old dumps without VMCOREINFO.
+    ///
+    /// Reads only the headers the format defines (a few KiB), plus at most `bufferSize` bytes when the dump
+    /// carries no VMCOREINFO and the kernel's banner has to be found in memory.
     public static func identify(_ source: any ByteSource, name: String, bufferSize: Int64) throws(DumpError)
         -> KernelIdentity
     {
-        let prefix: [UInt8]
-        do {
-            prefix = try source.read(at: 0, count: DumpFormat.sniffLength)
-        } catch {
-            throw .read(error)
-        }
-        guard !prefix.isEmpty else { throw .notADump(name, "the file is empty") }
-        guard let format = DumpFormat.sniff(prefix) else {
-            throw .notADump(name, Describe.content(prefix))
-        }
+        let reader = DumpReader(source: source, name: name)
+        let prefix = try reader.readUpTo(at: 0, count: DumpFormat.sniffLength)
+        guard !prefix.isEmpty else { throw .notADump(name, "empty file") }
         var identity: KernelIdentity
-        switch format {
-        case .elf:
-            identity = try identifyELF(source, name: name, bufferSize: bufferSize)
-        case .kdumpCompressed, .diskdump:
-            identity = try identifyKdump(source, name: name, format: format, bufferSize: bufferSize)
-        case .flattened:
-            let inner = FlattenedSource(source, name: name)
-            let head: [UInt8]
-            do {
-                head = try inner.read(at: 0, count: 8)
-            } catch {
-                throw .read(error)
+        switch DumpFormat.sniff(prefix) {
+        case .elf: identity = try identifyELF(reader, bufferSize: bufferSize, label: "")
+        case .kdumpCompressed, .diskdump: identity = try identifyKdump(reader, bufferSize: bufferSize, label: "")
+        case .flattened: identity = try identifyFlattened(reader, bufferSize: bufferSize)
+        case .unsupported(let what) where what == DumpFormat.elfExecutableMessage: throw .notADump(name, what)
+        case .unsupported(let what): throw .unsupported(name, what)
+        case nil:
+            if try isMediaBackupSadump(reader) { throw .unsupported(name, "sadump (Fujitsu stand-alone dump)") }
+            throw .notADump(name, "no dump format's magic at its start")
+        }
+        guard identity.release != nil else { throw .noKernelIdentity(name) }
+        return identity
+    }
+
+    /// sadump's media-backup form keeps its `sadump\0\0` header after a 4096-byte media header.
+    private static func isMediaBackupSadump(_ reader: DumpReader) throws(DumpError) -> Bool {
+        try reader.readUpTo(at: 4096, count: 8) == DumpFormat.sadumpSignature
+    }
+
+    /// A flattened stream: the dump it describes is read through ``FlattenedByteSource`` and identified as usual.
+    static func identifyFlattened(_ reader: DumpReader, bufferSize: Int64) throws(DumpError) -> KernelIdentity {
+        let header = try reader.read(at: 0, count: 32, what: "flattened header")
+        guard let type = HeaderBytes(header, order: .big).i64(16), type == 1 else {
+            throw .corrupt(reader.name, "flattened header type is not 1 (TYPE_FLAT_HEADER)")
+        }
+        let flat = FlattenedByteSource(base: reader.source, name: reader.name)
+        let inner = DumpReader(source: flat, name: reader.name)
+        do throws(DumpError) {
+            let prefix = try inner.readUpTo(at: 0, count: 64)
+            switch DumpFormat.sniff(prefix) {
+            case .elf: return try identifyELF(inner, bufferSize: bufferSize, label: "flattened ")
+            case .kdumpCompressed, .diskdump:
+                return try identifyKdump(inner, bufferSize: bufferSize, label: "flattened ")
+            default:
+                if prefix.isEmpty { throw .truncated(reader.name, "flattened stream holds no dump data") }
+                throw .corrupt(reader.name, "flattened stream does not hold a kdump or ELF dump")
             }
-            guard let innerFormat = DumpFormat.sniff(head + [UInt8](repeating: 0, count: 64)),
-                innerFormat == .kdumpCompressed || innerFormat == .diskdump
-            else {
-                throw .corrupt(name, "the flattened records do not start with a kdump-compressed header")
-            }
-            identity = try identifyKdump(inner, name: name, format: innerFormat, bufferSize: 0)
-            identity.format = "flattened " + identity.format
-        case .unsupported(let what) where what.contains("not a core"):
-            throw .notADump(name, what)
-        case .unsupported(let what):
-            throw .unsupported(name, what)
+        } catch {
+            if let why = flat.corruption { throw .corrupt(reader.name, "flattened record: \(why)") }
+            throw error
         }
-        guard identity.release != nil || identity.banner != nil else { throw .noKernelIdentity(name) }
-        return identity
     }
 
-    static func identifyKdump(_ source: any ByteSource, name: String, format: DumpFormat, bufferSize: Int64)
-        throws(DumpError) -> KernelIdentity
-    {
-        var header = try KdumpHeader(try source.readExactly(0, 464, name: name, what: "kdump header"), name: name)
-        if header.headerVersion >= 1 { try header.readSubHeader(source, name: name) }
-        var identity = KernelIdentity(format: "\(format.name) v\(header.headerVersion)")
-        identity.headerVersion = header.headerVersion
-        identity.dumpLevel = header.dumpLevel
-        identity.pageCompression = header.pageCompression
-        identity.nodename = header.nodename.isEmpty ? nil : header.nodename
-        identity.release = header.release.isEmpty ? nil : header.release
-        identity.version = header.version.isEmpty ? nil : header.version
-        identity.arch = header.machine.isEmpty ? nil : Architecture.normalise(header.machine)
-        if header.timestamp > 0 { identity.crashTime = Date(timeIntervalSince1970: TimeInterval(header.timestamp)) }
-        VMCoreInfo.apply(try header.vmcoreinfo(source, name: name), to: &identity)
-        if identity.version == nil || identity.nodename == nil,
-            let uts = KernelMemory.utsname(KdumpMemory(header: header, source: source), identity: identity)
-        {
-            identity.version = identity.version ?? uts.version
-            identity.nodename = identity.nodename ?? uts.nodename
-            identity.release = identity.release ?? uts.release
-        }
-        if identity.release == nil, bufferSize > 0 { try applyBannerScan(source, limit: bufferSize, to: &identity) }
-        return identity
-    }
-
-    static func identifyELF(_ source: any ByteSource, name: String, bufferSize: Int64) throws(DumpError)
-        -> KernelIdentity
-    {
-        let core = try ELFCore(source, name: name)
-        var identity = KernelIdentity(
-            format: "ELF\(core.is64 ? 64 : 32) core (\(core.bigEndian ? "big" : "little")-endian)")
-        identity.arch = Architecture.fromELF(machine: core.machine, is64: core.is64, bigEndian: core.bigEndian)
-        for note in try core.notes(source, name: name) where note.name == "VMCOREINFO" {
-            VMCoreInfo.apply(VMCoreInfo.parse(note.desc), to: &identity)
-        }
-        if let uts = KernelMemory.utsname(ELFMemory(core: core, source: source), identity: identity) {
-            identity.nodename = uts.nodename
-            identity.version = uts.version
-            if identity.release == nil { identity.release = uts.release }
-        }
-        if identity.release == nil || identity.version == nil {
-            try applyBannerScan(source, limit: bufferSize, to: &identity)
-        }
-        return identity
-    }
-
-    static func applyBannerScan(_ source: any ByteSource, limit: Int64, to identity: inout KernelIdentity)
+    /// Fills version, release and banner from a banner scan of the first `bufferSize` bytes, for dumps
+    /// whose headers do not carry them.
+    static func scanBanner(_ reader: DumpReader, bufferSize: Int64, into identity: inout KernelIdentity)
         throws(DumpError)
     {
-        let found: BannerScan.Found
-        do {
-            found = try BannerScan.scan(source, limit: limit)
-        } catch {
-            throw .read(error)
-        }
-        if let banner = found.banner, !BannerScan.isPlaceholder(banner) || identity.banner == nil {
+        let found = try BannerScanner.scan(reader, limit: max(0, bufferSize))
+        if let banner = found.banner {
             identity.banner = banner
-            if identity.version == nil { identity.version = BannerScan.version(fromBanner: banner) }
+            if identity.release == nil { identity.release = BannerScanner.release(of: banner) }
+            if identity.version == nil { identity.version = BannerScanner.version(of: banner) }
         }
-        if identity.release == nil { identity.release = found.release }
+        if identity.release == nil { identity.release = found.osrelease }
     }
 }

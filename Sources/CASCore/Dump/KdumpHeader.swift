@@ -1,139 +1,91 @@
-import Foundation
+/// makedumpfile's `struct disk_dump_header` (kdump-compressed and diskdump), parsed from its bytes.
+///
+/// The header is in the dumping machine's byte order and layout: after the 8-byte signature, the
+/// `int header_version` and the 390-byte `new_utsname`, a `struct timeval` aligned to the machine's
+/// `long`, then ints. 64-bit machines: timeval at 408 (2 × 8 bytes), status at 424; 32-bit: timeval
+/// at 404 (2 × 4 bytes), status at 412.
+struct KdumpHeader: Equatable {
+    /// Bytes to read to parse the header of either layout.
+    static let readSize = 464
+    static let compressionFlags: [(UInt32, String)] = [(0x1, "zlib"), (0x2, "lzo"), (0x4, "snappy"), (0x20, "zstd")]
+    static let incompleteFlag: UInt32 = 0x8
 
-/// makedumpfile's `disk_dump_header` and `kdump_sub_header` (kdump-compressed and diskdump files),
-/// laid out in the dumping machine's byte order and word size (makedumpfile IMPLEMENTATION).
-struct KdumpHeader {
-    static let utsFieldLength = 65
-    static let utsOffset = 12
-
+    var isDiskdump: Bool
+    var order: ByteOrder
+    var wide: Bool
     var headerVersion: Int
-    var bigEndian: Bool
-    var is64: Bool
-    var sysname = "", nodename = "", release = "", version = "", machine = ""
-    var timestamp: Int64 = 0
-    var status: UInt32 = 0
-    var blockSize: Int = 0
-    var subHeaderBlocks: Int = 0
-    var bitmapBlocks: Int = 0
-    var maxMapnr: UInt64 = 0
-    var dumpLevel: Int?
-    var vmcoreinfoOffset: Int64?
-    var vmcoreinfoSize: Int64?
-    var noteOffset: Int64?
-    var noteSize: Int64?
+    var utsname: UTSName
+    var timestamp: Int64
+    var status: UInt32
+    var blockSize: Int
+    var subHeaderSize: UInt32
+    var bitmapBlocks: UInt32
+    var nrCpus: UInt32
 
-    /// Page compression named by the status flags.
-    var pageCompression: String? {
-        if status & 0x20 != 0 { return "zstd" }
-        if status & 0x4 != 0 { return "snappy" }
-        if status & 0x2 != 0 { return "lzo" }
-        if status & 0x1 != 0 { return "zlib" }
-        return nil
+    /// The page compression the status flags name, if any.
+    var compression: String? {
+        Self.compressionFlags.first { status & $0.0 != 0 }?.1
     }
 
-    /// True when makedumpfile flagged the dump as incomplete (it ran out of space while writing).
-    var incomplete: Bool { status & 0x8 != 0 }
+    var incomplete: Bool { status & Self.incompleteFlag != 0 }
 
-    /// Parses the main header from the first bytes of the file (at least 464).
-    init(_ data: [UInt8], name: String) throws(DumpError) {
-        guard data.count >= 464 else { throw .truncated(name, "the file ends inside the kdump header") }
-        let little = Bytes(data).i32(8) ?? 0
-        let big = Bytes(data, bigEndian: true).i32(8) ?? 0
-        if (1...64).contains(little) {
-            bigEndian = false
-            headerVersion = Int(little)
-        } else if (1...64).contains(big) {
-            bigEndian = true
-            headerVersion = Int(big)
+    /// Parses the header, or says why it is impossible.
+    static func parse(_ bytes: [UInt8]) -> Result<KdumpHeader, KdumpHeaderProblem> {
+        let isDiskdump = bytes.matches(DumpFormat.diskdumpSignature, at: 0)
+        guard isDiskdump || bytes.matches(DumpFormat.kdumpSignature, at: 0) else { return .failure(.signature) }
+        let little = HeaderBytes(bytes, order: .little)
+        guard let rawVersion = little.u32(8) else { return .failure(.version(0)) }
+        let order: ByteOrder
+        if rawVersion >= 1 && rawVersion <= 64 {
+            order = .little
+        } else if rawVersion.byteSwapped >= 1 && rawVersion.byteSwapped <= 64 {
+            order = .big
         } else {
-            throw .corrupt(name, "kdump header version \(little) is not one makedumpfile writes")
+            return .failure(.version(rawVersion))
         }
-        let b = Bytes(data, bigEndian: bigEndian)
-        let field = Self.utsFieldLength
-        sysname = b.cString(Self.utsOffset, length: field) ?? ""
-        nodename = b.cString(Self.utsOffset + field, length: field) ?? ""
-        release = b.cString(Self.utsOffset + 2 * field, length: field) ?? ""
-        version = b.cString(Self.utsOffset + 3 * field, length: field) ?? ""
-        machine = b.cString(Self.utsOffset + 4 * field, length: field) ?? ""
-        // The utsname ends at 402; the timeval after it is aligned to the word size.
-        let layouts: [Bool] = Architecture.is64Bit(machine).map { [$0, !$0] } ?? [true, false]
-        var chosen: Bool?
-        for wide in layouts {
-            let base = wide ? 408 : 404
-            let size = Int(b.i32(base + (wide ? 20 : 12)) ?? 0)
-            if size >= 512, size <= 1 << 20, size & (size - 1) == 0 {
-                chosen = wide
-                break
-            }
-        }
-        guard let wide = chosen else { throw .corrupt(name, "kdump header has no plausible block size") }
-        is64 = wide
-        let base = wide ? 408 : 404
-        timestamp = (wide ? b.i64(base) : b.i32(base).map(Int64.init)) ?? 0
-        let after = base + (wide ? 16 : 8)
-        status = b.u32(after) ?? 0
-        blockSize = Int(b.i32(after + 4) ?? 0)
-        subHeaderBlocks = Int(b.i32(after + 8) ?? 0)
-        bitmapBlocks = Int(b.u32(after + 12) ?? 0)
-        maxMapnr = UInt64(b.u32(after + 16) ?? 0)
-    }
-
-    /// Reads the sub-header at `blockSize` (header version 1 and later).
-    mutating func readSubHeader(_ source: any ByteSource, name: String) throws(DumpError) {
-        let data = try source.readExactly(Int64(blockSize), 96, name: name, what: "kdump sub-header")
-        let b = Bytes(data, bigEndian: bigEndian)
-        if is64 {
-            dumpLevel = b.i32(8).map(Int.init)
-            if headerVersion >= 3 { (vmcoreinfoOffset, vmcoreinfoSize) = (b.i64(32), b.i64(40)) }
-            if headerVersion >= 4 { (noteOffset, noteSize) = (b.i64(48), b.i64(56)) }
-            if headerVersion >= 6, let mapnr = b.u64(80), mapnr > 0 { maxMapnr = mapnr }
+        let header = HeaderBytes(bytes, order: order)
+        let utsname = UTSName.parse(bytes, at: 12)
+        let wide: Bool
+        if let known = Architecture.normalise(machine: utsname.machine).flatMap(Architecture.isWide) {
+            wide = known
         } else {
-            dumpLevel = b.i32(4).map(Int.init)
-            if headerVersion >= 3 {
-                // i386 aligns the 64-bit off_t to 4 bytes, 32-bit ARM and others to 8: keep the one that
-                // points at text that looks like VMCOREINFO.
-                let packed = (b.i64(20), b.u32(28).map(Int64.init))
-                let aligned = (b.i64(24), b.u32(32).map(Int64.init))
-                (vmcoreinfoOffset, vmcoreinfoSize) = packed
-                if let offset = aligned.0, let size = aligned.1, Self.looksLikeVMCoreInfo(source, offset, size),
-                    !(packed.0.map { Self.looksLikeVMCoreInfo(source, $0, packed.1 ?? 0) } ?? false)
-                {
-                    (vmcoreinfoOffset, vmcoreinfoSize) = aligned
-                }
-            }
+            wide = isPlausibleBlockSize(header.u32(428)) || !isPlausibleBlockSize(header.u32(416))
         }
-        if let level = dumpLevel, !(0...31).contains(level) { dumpLevel = nil }
+        let base = wide ? 424 : 412
+        guard let status = header.u32(base), let blockSize = header.u32(base + 4),
+            let subHeaderSize = header.u32(base + 8), let bitmapBlocks = header.u32(base + 12),
+            let nrCpus = header.u32(base + 36),
+            let seconds = wide ? header.i64(408) : header.i32(404).map(Int64.init)
+        else { return .failure(.short) }
+        guard isPlausibleBlockSize(blockSize) else { return .failure(.blockSize(blockSize)) }
+        return .success(
+            KdumpHeader(
+                isDiskdump: isDiskdump, order: order, wide: wide,
+                headerVersion: Int(order == .little ? rawVersion : rawVersion.byteSwapped),
+                utsname: utsname, timestamp: seconds, status: status, blockSize: Int(blockSize),
+                subHeaderSize: subHeaderSize, bitmapBlocks: bitmapBlocks, nrCpus: nrCpus))
     }
 
-    static func looksLikeVMCoreInfo(_ source: any ByteSource, _ offset: Int64, _ size: Int64) -> Bool {
-        guard offset > 0, size > 10, let head = try? source.read(at: offset, count: 10) else { return false }
-        return String(decoding: head, as: UTF8.self).hasPrefix("OSRELEASE=")
+    /// A kdump block is one page: a power of two from 512 bytes to 1 MiB.
+    static func isPlausibleBlockSize(_ value: UInt32?) -> Bool {
+        guard let value else { return false }
+        return value >= 512 && value <= 1 << 20 && value & (value - 1) == 0
     }
+}
 
-    /// Reads the VMCOREINFO block the sub-header points at, checked against the file size.
-    func vmcoreinfo(_ source: any ByteSource, name: String) throws(DumpError) -> [String: String] {
-        if let offset = vmcoreinfoOffset, let size = vmcoreinfoSize, offset != 0 || size != 0 {
-            let bytes = try checkedRead(source, offset, size, name: name, what: "VMCOREINFO")
-            return VMCoreInfo.parse(bytes)
-        }
-        if let offset = noteOffset, let size = noteSize, offset > 0, size > 0 {
-            let bytes = try checkedRead(source, offset, size, name: name, what: "ELF notes")
-            if let note = ELFCore.parseNotes(bytes, bigEndian: bigEndian).first(where: { $0.name == "VMCOREINFO" }) {
-                return VMCoreInfo.parse(note.desc)
-            }
-        }
-        return [:]
-    }
+/// Why a kdump header is impossible.
+enum KdumpHeaderProblem: Error, Equatable {
+    case signature
+    case short
+    case version(UInt32)
+    case blockSize(UInt32)
 
-    private func checkedRead(_ source: any ByteSource, _ offset: Int64, _ size: Int64, name: String, what: String)
-        throws(DumpError) -> [UInt8]
-    {
-        guard offset > 0, size > 0, size <= VMCoreInfo.maxSize else {
-            throw .corrupt(name, "\(what) at offset \(offset) with size \(size)")
+    var text: String {
+        switch self {
+        case .signature: "no KDUMP/DISKDUMP signature"
+        case .short: "header too short"
+        case .version(let value): "header_version \(value) is impossible"
+        case .blockSize(let value): "block_size \(value) is not a page size"
         }
-        if let fileSize = source.size, offset > fileSize || size > fileSize - offset {
-            throw .corrupt(name, "\(what) at offset \(offset) (\(size) bytes) lies past the end of the file (\(fileSize) bytes)")
-        }
-        return try source.readExactly(offset, Int(size), name: name, what: what)
     }
 }
