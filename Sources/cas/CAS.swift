@@ -21,7 +21,7 @@ struct CAS: AsyncParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [Identify.self]
+        subcommands: [Identify.self, Unpack.self]
     )
 
     @Option(name: [.customShort("i"), .long], help: "Unique ID for the core, usually the case number.")
@@ -39,6 +39,12 @@ struct CAS: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        // ArgumentParser validates the parent of a subcommand too: `cas identify F` has neither -i nor -f.
+        if identifier == nil, file == nil { return }
+        try validateJob()
+    }
+
+    private func validateJob() throws {
         guard let identifier else {
             throw ValidationError("missing -i ID (the case number the job is filed under)")
         }
@@ -47,6 +53,7 @@ struct CAS: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try validateJob()
         global.bootstrapLogging()
         try await reportingErrors("cas") {
             _ = try global.loadSettings()

@@ -164,22 +164,22 @@ public final class ArchiveReader {
         return count > 0 ? archive_filter_bytes(handle, count - 1) : 0
     }
 
+    /// What the container is, for messages: "tar archive", "zip archive", "cpio archive", "7z archive", "data".
+    public var containerKind: String {
+        switch archive_format(handle) & ARCHIVE_FORMAT_BASE_MASK {
+        case ARCHIVE_FORMAT_TAR: "tar archive"
+        case ARCHIVE_FORMAT_CPIO: "cpio archive"
+        case ARCHIVE_FORMAT_ZIP: "zip archive"
+        case ARCHIVE_FORMAT_7ZIP: "7z archive"
+        case ARCHIVE_FORMAT_AR: "ar archive"
+        case ARCHIVE_FORMAT_EMPTY: "empty data"
+        default: "data"
+        }
+    }
+
     private func check(_ rc: Int32) throws(ArchiveError) {
         if rc == ARCHIVE_OK || rc == ARCHIVE_WARN { return }
         let message = archive_error_string(handle).map { String(cString: $0) } ?? "libarchive error \(rc)"
         throw .message(name, message)
     }
-}
-
-/// A libarchive failure, carrying libarchive's own message and the layer it happened in.
-public enum ArchiveError: CASError {
-    case message(String, String)
-
-    public var description: String {
-        switch self {
-        case .message(let layer, let message): "\(layer): \(message)"
-        }
-    }
-
-    public var exitStatus: ExitStatus { .badInput }
 }
