@@ -37,6 +37,25 @@ extension IntakeSession {
         let (fd, path) = try writer.createFile(components)
         defer { close(fd) }
         var out = SparseWriter(fd: fd, path: path)
+        do throws(ArchiveError) {
+            try copy(leaf, into: &out, path: path, declared: declared)
+        } catch .noSpace(_, _, _, "") {
+            // The disk filled up under us (another writer): say how much we needed and what is free.
+            throw .noSpace(member: path, need: declared, free: FileSystem.freeBytes(intake.jobDirectory) ?? 0,
+                           mount: Self.mountPoint(of: intake.jobDirectory))
+        }
+        if let declared, out.position < declared {
+            throw .broken(layer: leaf.layer, member: leaf.stream.member, after: out.position,
+                          reason: "declared \(ByteCount.format(declared))")
+        }
+        members.append(.init(path: path, layer: leaf.layer, bytes: out.position, dataBytes: out.dataBytes,
+                             isDump: rank > 0))
+        ranks.append(rank)
+    }
+
+    private func copy(
+        _ leaf: LayerWalker.Leaf, into out: inout SparseWriter, path: String, declared: Int64?
+    ) throws(ArchiveError) {
         let limits = intake.limits
         while try leaf.stream.nextChunk({ (chunk) throws(ArchiveError) in
             try out.write(chunk)
@@ -53,24 +72,21 @@ extension IntakeSession {
             }
             if sinceSpaceCheck >= 64 << 20 {
                 sinceSpaceCheck = 0
-                try ensureSpace(for: path, need: declared.map { max($0 - out.position, 0) } ?? 0, during: true)
+                try ensureSpace(for: path, need: declared.map { max($0 - out.position, 0) } ?? 0)
             }
             progress.update(bytesIn: walker.inputBytesRead, bytesOut: bytesOut)
         }) {}
         try out.finish()
-        if let declared, out.position < declared {
-            throw .broken(layer: leaf.layer, member: leaf.stream.member, after: out.position,
-                          reason: "declared \(ByteCount.format(declared))")
-        }
-        members.append(.init(path: path, layer: leaf.layer, bytes: out.position, dataBytes: out.dataBytes,
-                             isDump: rank > 0))
-        ranks.append(rank)
     }
 
     /// Fails when writing `need` more bytes would leave less than the reserve free.
-    func ensureSpace(for member: String, need: Int64, during: Bool = false) throws(ArchiveError) {
-        guard let free = FileSystem.freeBytes(intake.jobDirectory) else { return }
-        if free - need < intake.limits.reserve {
+    /// The reserve is at most a twentieth of the file system, so small file systems stay usable.
+    func ensureSpace(for member: String, need: Int64) throws(ArchiveError) {
+        var info = statvfs()
+        guard statvfs(intake.jobDirectory, &info) == 0 else { return }
+        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
+        let reserve = min(intake.limits.reserve, Int64(info.f_blocks) * Int64(info.f_frsize) / 20)
+        if free - need < reserve {
             throw .noSpace(member: member, need: need > 0 ? need : nil, free: free,
                            mount: Self.mountPoint(of: intake.jobDirectory))
         }

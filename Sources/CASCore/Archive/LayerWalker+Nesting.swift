@@ -1,7 +1,8 @@
 extension LayerWalker {
     /// Walks the entries of `reader` (whose first header `first` is already read); returns false to stop.
     func walk(
-        _ reader: ArchiveReader, first: ArchiveReader.Entry, rawName: String, declaredSize: Int64?, depth: Int,
+        _ reader: ArchiveReader, first: ArchiveReader.Entry, rawName: String, declaredSize: Int64?,
+        parentLayer: String, depth: Int,
         other: (OtherEntry) throws(ArchiveError) -> Void,
         leaf: (Leaf) throws(ArchiveError) -> Step
     ) throws(ArchiveError) -> Bool {
@@ -14,8 +15,10 @@ extension LayerWalker {
             let name = MemberName.strippingCompression(rawName, layers: reader.filters.count)
             let size = reader.filters.isEmpty ? declaredSize : nil
             seen.append((name, size))
-            let stream = MemberStream(reader: reader, layer: reader.name, member: name)
-            return try leaf(Leaf(path: name, layer: reader.name, declaredSize: size, isPlainFile: false,
+            // A plain member of an archive sits in its parent's layer; a bare compressed stream is its own layer.
+            let layer = reader.filters.isEmpty ? parentLayer : reader.name
+            let stream = MemberStream(reader: reader, layer: layer, member: name)
+            return try leaf(Leaf(path: name, layer: layer, declaredSize: size, isPlainFile: false,
                                  stream: stream)) == .next
         }
         var entry: ArchiveReader.Entry? = first
@@ -34,7 +37,7 @@ extension LayerWalker {
                 }
                 if let nestedFirst {
                     let goOn = try walk(nested, first: nestedFirst, rawName: current.path, declaredSize: current.size,
-                                        depth: depth + 1, other: other, leaf: leaf)
+                                        parentLayer: reader.name, depth: depth + 1, other: other, leaf: leaf)
                     if !goOn { return false }
                 } else {
                     let stream = MemberStream(reader: nested, layer: reader.name, member: current.path)

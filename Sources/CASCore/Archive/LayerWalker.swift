@@ -50,7 +50,8 @@ public final class LayerWalker {
     /// "gzip data holding a tar archive", from ``layers``.
     public var summary: String {
         guard var text = layers.first else { return "unreadable data" }
-        for layer in layers.dropFirst() { text += " holding " + (layer.hasSuffix("archive") ? "a " : "") + layer }
+        for layer in layers.dropFirst() { let article = layer.hasSuffix("archive") ? ("aeiou".contains(layer.first ?? "x") ? "an " : "a ") : ""
+            text += " holding " + article + layer }
         return text
     }
 
@@ -62,7 +63,8 @@ public final class LayerWalker {
         let reader = try ArchiveReader(path: path, displayName: displayName)
         top = reader
         guard let first = try reader.next() else {
-            layers = ["empty file"]
+            // All-zero data is also an empty tar archive to libarchive.
+            layers = reader.filters.map { "\($0) data" } + [reader.isEmpty ? "empty data" : "empty " + reader.containerKind]
             return
         }
         if reader.isRaw, reader.filters.isEmpty {
@@ -72,7 +74,8 @@ public final class LayerWalker {
                               isPlainFile: true, stream: stream))
             return
         }
-        _ = try walk(reader, first: first, rawName: baseName(displayName), declaredSize: nil, depth: 1,
+        _ = try walk(reader, first: first, rawName: baseName(displayName), declaredSize: nil,
+                     parentLayer: displayName, depth: 1,
                      other: other, leaf: leaf)
     }
 }

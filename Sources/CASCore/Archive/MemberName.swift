@@ -46,7 +46,10 @@ public enum MemberName {
 
     /// `vmcore.gz.bz2` without `layers` compression suffixes (`vmcore`); never empty.
     public static func strippingCompression(_ name: String, layers: Int) -> String {
-        let suffixes = [".gz", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z", ".lz", ".lzo"]
+        let suffixes = [
+            ".gz", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z", ".lz", ".lzo",
+            ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".zip", ".7z",
+        ]
         var base = name.split(separator: "/").last.map(String.init) ?? name
         for _ in 0..<layers {
             guard let suffix = suffixes.first(where: { base.lowercased().hasSuffix($0) }) else { break }

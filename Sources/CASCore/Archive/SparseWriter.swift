@@ -56,7 +56,7 @@ struct SparseWriter {
             let n = pwrite(fd, pointer + done, count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno == ENOSPC { throw .noSpace(member: path, need: nil, free: 0, mount: "its file system") }
+                if errno == ENOSPC || errno == EDQUOT { throw .noSpace(member: path, need: nil, free: 0, mount: "") }
                 throw Self.failure(path, "cannot write")
             }
             done += n
