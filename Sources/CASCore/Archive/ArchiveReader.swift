@@ -30,6 +30,8 @@ public final class ArchiveReader {
         let parent: ArchiveReader
         var buffer: UnsafeMutableRawPointer
         let capacity: Int
+        /// The parent's message when reading from it failed (the nested reader only sees "-1").
+        var failure: String?
         init(parent: ArchiveReader, capacity: Int) {
             self.parent = parent
             self.capacity = capacity
@@ -71,7 +73,10 @@ public final class ArchiveReader {
             guard let context, let out else { return -1 }
             let source = Unmanaged<Source>.fromOpaque(context).takeUnretainedValue()
             let count = archive_read_data(source.parent.handle, source.buffer, source.capacity)
-            if count < 0 { return -1 }
+            if count < 0 {
+                source.failure = archive_error_string(source.parent.handle).map { String(cString: $0) }
+                return -1
+            }
             out.pointee = UnsafeRawPointer(source.buffer)
             return count
         }, nil)
@@ -179,7 +184,8 @@ public final class ArchiveReader {
 
     private func check(_ rc: Int32) throws(ArchiveError) {
         if rc == ARCHIVE_OK || rc == ARCHIVE_WARN { return }
-        let message = archive_error_string(handle).map { String(cString: $0) } ?? "libarchive error \(rc)"
+        let own = archive_error_string(handle).map { String(cString: $0) }
+        let message = source?.failure ?? own ?? "libarchive error \(rc)"
         throw .message(name, message)
     }
 }

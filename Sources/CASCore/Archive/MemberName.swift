@@ -44,23 +44,26 @@ public enum MemberName {
         return true
     }
 
-    /// `vmcore.gz.bz2` without `layers` compression suffixes (`vmcore`); never empty.
+    /// `dir/vmcore.gz.bz2` without `layers` compression suffixes (`dir/vmcore`); the directory part is kept
+    /// as is (it is checked by ``components(_:)`` like any other name); the last component is never empty.
     public static func strippingCompression(_ name: String, layers: Int) -> String {
         let suffixes = [
             ".gz", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z", ".lz", ".lzo",
             ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".zip", ".7z",
         ]
-        var base = name.split(separator: "/").last.map(String.init) ?? name
+        let slash = name.lastIndex(of: "/").map { name.index(after: $0) } ?? name.startIndex
+        let directory = String(name[..<slash])
+        var base = String(name[slash...])
         for _ in 0..<layers {
             guard let suffix = suffixes.first(where: { base.lowercased().hasSuffix($0) }) else { break }
             let stripped = String(base.dropLast(suffix.count))
             if stripped.isEmpty { break }
             base = stripped
         }
-        if base.lowercased().hasSuffix(".tar") || base.lowercased().hasSuffix(".cpio") {
-            base = String(base.prefix(upTo: base.lastIndex(of: ".")!))
+        for suffix in [".tar", ".cpio"] where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
+            base = String(base.dropLast(suffix.count))
         }
-        return base.isEmpty ? "data" : base
+        return directory + (base.isEmpty ? "data" : base)
     }
 
     /// Why a name is refused.
