@@ -11,6 +11,8 @@ public enum Identification {
         /// The member inside the upload that is the dump ("vmcore.tar.gz ⊃ vmcore"); nil for a plain dump.
         public var member: String?
         public var identity: KernelIdentity
+        /// Bytes of the file read (compressed) to get there; the file's size for a plain dump is not read whole.
+        public var bytesRead: Int64 = 0
     }
 
     /// Rank for intake's choice: 2 a dump CAS reads, 1 a format recognised but unsupported, 0 not a dump.
@@ -64,6 +66,7 @@ public enum Identification {
             throw .archive(error)
         }
         if let failure { throw failure }
+        found?.bytesRead = walker.inputBytesRead
         guard let found else { throw .notADump(path, walker.summary + " with no kernel dump in it") }
         return found
     }
