@@ -44,6 +44,11 @@ public final class ArchiveReader {
         guard let a = archive_read_new() else { throw .message(name, "libarchive could not allocate a reader") }
         handle = a
         self.name = name
+        // xz decoding in a separate `xz -dc` process runs beside our writing (as `tar -xJf` does) and is
+        // measurably faster than libarchive's in-process decoder; registered first so it wins the tie.
+        if let xz = Self.externalXZ {
+            archive_read_support_filter_program_signature(a, xz + " -dc", Self.xzMagic, Self.xzMagic.count)
+        }
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
         archive_read_support_format_gnutar(a)
@@ -54,6 +59,10 @@ public final class ArchiveReader {
         archive_read_support_format_raw(a)
         archive_read_support_format_empty(a)
     }
+
+    private static let xzMagic: [UInt8] = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
+    /// The xz program when installed at a fixed path (never looked up through PATH).
+    private static let externalXZ: String? = ["/usr/bin/xz", "/bin/xz"].first { access($0, X_OK) == 0 }
 
     /// Opens the file at `path`.
     public convenience init(path: String, displayName: String? = nil, blockSize: Int = 1 << 20) throws(ArchiveError) {
@@ -159,7 +168,12 @@ public final class ArchiveReader {
         return (0..<count).reversed().compactMap { index in
             guard let name = archive_filter_name(handle, index) else { return nil }
             let text = String(cString: name)
-            return text == "none" ? nil : text
+            if text == "none" { return nil }
+            // An external program filter is named "Program: /usr/bin/xz -dc": report the format ("xz").
+            if text.hasPrefix("Program: ") {
+                return text.dropFirst(9).split(separator: " ").first?.split(separator: "/").last.map(String.init)
+            }
+            return text
         }
     }
 

@@ -56,6 +56,7 @@ import Testing
         Truncated(file: "vmcore.bz2", make: "bzip2 -c vmcore > full"),
         Truncated(file: "vmcore.zip", make: "zip -q full.zip vmcore vmcore-dmesg.txt && mv full.zip full"),
         Truncated(file: "vmcore.tar", make: "tar cf full vmcore vmcore-dmesg.txt"),
+        Truncated(file: "vmcore.tar.xz", make: "tar cf - vmcore vmcore-dmesg.txt | xz -0 > full"),
     ]
 
     @Test(arguments: truncated)
