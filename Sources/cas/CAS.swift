@@ -22,7 +22,7 @@ struct CAS: AsyncParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [Identify.self, Findings.self]
+        subcommands: [Identify.self, Findings.self, Unpack.self]
     )
 
     @Option(name: [.customShort("i"), .long], help: "Unique ID for the core, usually the case number.")

@@ -9,11 +9,9 @@ extension CAS {
             abstract: "Tell which kernel a dump is from, reading only its headers.",
             discussion: """
                 Reads ELF cores, kdump-compressed and diskdump files, and makedumpfile's flattened format, \
-                directly or through any compression or archive around them (tar, zip, cpio, 7z, gzip, bzip2, \
-                xz, lzma, zstd, lz4, nested), without unpacking the dump to disk.
-
-                Exit status: 0 when every file was identified; 65 when a file is not a dump or is corrupt; \
-                66 when a file is missing or unreadable.
+                directly or through any compression or archive around them (tar, zip, cpio, gzip, bzip2, xz, \
+                zstd, lz4, nested), decompressing only as far as the dump's headers and writing nothing to disk. \
+                With several files, each is reported and the exit status is the worst one.
                 """
         )
 
@@ -25,23 +23,67 @@ extension CAS {
         func run() async throws {
             global.bootstrapLogging(defaultLevel: .warning)
             let bufferSize = (try? global.loadSettings().bufferSize) ?? (64 << 20)
+            var results: [IdentifyJSON] = []
             var worst: ExitStatus = .ok
-            var results: [Identification] = []
             for (index, file) in files.enumerated() {
-                do {
+                do throws(IdentifyError) {
                     let result = try Identification.identify(path: file, bufferSize: bufferSize)
-                    results.append(result)
-                    if !global.json {
+                    if global.json {
+                        results.append(IdentifyJSON(result))
+                    } else {
                         if index > 0 { print("") }
-                        print(result.text)
+                        print(Self.render(result))
                     }
                 } catch {
                     FileHandle.standardError.write(Data("cas identify: \(error.description)\n".utf8))
-                    if worst == .ok || error.exitStatus == .badInput { worst = error.exitStatus }
+                    if error.exitStatus.rawValue > worst.rawValue { worst = error.exitStatus }
                 }
             }
             if global.json { try printJSON(results) }
             if worst != .ok { throw ExitCode(worst.rawValue) }
         }
+
+        /// The text block for one dump.
+        static func render(_ result: Identification.Result) -> String {
+            let id = result.identity
+            var lines = [("file", result.path)]
+            if let member = result.member { lines.append(("member", member)) }
+            lines += [
+                ("format", id.format), ("release", id.release ?? "-"), ("version", id.version ?? "-"),
+                ("arch", id.arch ?? "-"), ("build ID", id.buildId ?? "-"),
+                ("crash time", id.crashTime.map { $0.ISO8601Format() } ?? "-"), ("node", id.nodename ?? "-"),
+            ]
+            return lines.map { "\(($0.0 + ":").padding(toLength: 12, withPad: " ", startingAt: 0))\($0.1)" }
+                .joined(separator: "\n")
+        }
+    }
+}
+
+/// The `--json` object of `cas identify`: exactly the keys the command documents, nulls included.
+struct IdentifyJSON: Encodable {
+    let result: Identification.Result
+
+    init(_ result: Identification.Result) { self.result = result }
+
+    enum Key: String, CodingKey {
+        case path, member, format, release, version, arch, buildId, crashTime, nodename, pageSize, dumpLevel,
+            vmcoreinfo
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let id = result.identity
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(result.path, forKey: .path)
+        try c.encode(result.member, forKey: .member)
+        try c.encode(id.format, forKey: .format)
+        try c.encode(id.release, forKey: .release)
+        try c.encode(id.version, forKey: .version)
+        try c.encode(id.arch, forKey: .arch)
+        try c.encode(id.buildId, forKey: .buildId)
+        try c.encode(id.crashTime.map { $0.ISO8601Format() }, forKey: .crashTime)
+        try c.encode(id.nodename, forKey: .nodename)
+        try c.encode(id.pageSize, forKey: .pageSize)
+        try c.encode(id.dumpLevel, forKey: .dumpLevel)
+        try c.encode(id.vmcoreinfo, forKey: .vmcoreinfo)
     }
 }

@@ -24,7 +24,7 @@ extension AnalysisJob {
                 snippetsDirectory: snippets, context: context, crash: crash, dump: dump, vmlinux: vmlinuxPath)
             for failure in prepared.snippetFailures { logger.warning("snippet skipped: \(failure)") }
         } catch {
-            throw .stage(step: "analysing", error: error)
+            throw .wrap("analysing", error)
         }
         let run = CrashRun(
             crash: crash, directory: directory.path, dump: dump, vmlinux: vmlinuxPath,
@@ -35,7 +35,7 @@ extension AnalysisJob {
         case .local, .crash32:
             logger.info("running \(crash) on this host")
             report.server = ProcessInfo.processInfo.hostName
-            do { try await run.run() } catch { throw .stage(step: "analysing", error: error) }
+            do { try await run.run() } catch { throw .wrap("analysing", error) }
         }
         record.server = report.server
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
@@ -54,7 +54,7 @@ extension AnalysisJob {
                 arch: arch, remoteCommand: command, timeout: .seconds(settings.crashTimeout)
             ) { logger.info("\($0)") }
         } catch {
-            throw .stage(step: "analysing", error: error)
+            throw .wrap("analysing", error)
         }
         report.server = outcome.server
         let outputPath = directory.path + "/" + output
@@ -80,7 +80,7 @@ extension AnalysisJob {
         do {
             extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: names)
         } catch {
-            throw .stage(step: "analysing", error: error)
+            throw .wrap("analysing", error)
         }
         let noFile = names.filter { extracted.modules[$0] == nil }
         if !noFile.isEmpty { logger.warning("-m: no debug file in the package for: \(noFile.joined(separator: ", "))") }
@@ -101,7 +101,7 @@ extension AnalysisJob {
         } catch let error as JobError {
             throw error
         } catch let error as CrashError {
-            throw .stage(step: "analysing", error: error)
+            throw .wrap("analysing", error)
         } catch {
             throw .cannotCreate(directory.path + "/" + CrashModules.inputName, "\(error)")
         }

@@ -8,7 +8,7 @@ extension AnalysisJob {
             do {
                 return try Identification.intake(file: request.file, jobDirectory: directory.path, settings: settings)
             } catch {
-                throw .stage(step: "unpacking", error: error)
+                throw .wrap("unpacking", error)
             }
         }
         logger.info("\(intake.summary)")
@@ -24,9 +24,9 @@ extension AnalysisJob {
                 let source = try FileByteSource(path: dumpPath)
                 return try DumpIdentifier.identify(source, name: intake.dump, bufferSize: settings.bufferSize)
             } catch let error as DumpError {
-                throw .stage(step: "identifying", error: error)
+                throw .wrap("identifying", error)
             } catch let error as ByteSourceError {
-                throw .stage(step: "identifying", error: error)
+                throw .wrap("identifying", error)
             } catch {
                 throw .stage(step: "identifying", error: CommandError.cannotStart("identify", "\(error)"))
             }
@@ -44,7 +44,7 @@ extension AnalysisJob {
                 return try DebuginfoIndex(store: store).lookup(
                     buildId: identity.buildId, release: identity.release, arch: identity.arch, banner: identity.banner)
             } catch {
-                throw .stage(step: "locating", error: error)
+                throw .wrap("locating", error)
             }
         }
         logger.info("\(match.explanation)")
@@ -85,7 +85,7 @@ extension AnalysisJob {
         do {
             extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match)
         } catch {
-            throw .stage(step: "extracting", error: error)
+            throw .wrap("extracting", error)
         }
         if let entry = extracted.entry {
             cacheLock = try? DirectoryLock(path: entry.path, exclusive: false, wait: true)

@@ -59,7 +59,7 @@ public final class AnalysisJob: @unchecked Sendable {
             record = try store.insertJob(
                 JobRecord(caseId: request.caseId, directory: directory.path, pid: getpid(), startedAt: now))
         } catch {
-            throw .stage(step: "starting", error: error)
+            throw .wrap("starting", error)
         }
         try directory.pointLatest()
     }

@@ -1,62 +1,110 @@
 import Foundation
 
-/// The answer of `cas identify` for one file: where the dump is and which kernel it is from.
-public struct Identification: Sendable, Encodable {
-    public var path: String
-    /// The archive path to the dump member ("vmcore.tar.gz ⊃ vmcore"), nil for a plain dump.
-    public var member: String?
-    public var identity: KernelIdentity
-
-    enum CodingKeys: String, CodingKey {
-        case path, member, format, release, version, arch, buildId, crashTime, nodename, pageSize, dumpLevel
-        case vmcoreinfo
+/// Where Archive and Dump meet: which member of an upload is the dump (by its magic), what kernel it is
+/// from (read through the layers, never unpacking), and intake with the dump chosen the same way.
+/// Used by `cas identify` and by the job pipeline.
+public enum Identification {
+    /// One identified dump.
+    public struct Result: Sendable {
+        /// The file given.
+        public var path: String
+        /// The member inside the upload that is the dump ("vmcore.tar.gz ⊃ vmcore"); nil for a plain dump.
+        public var member: String?
+        public var identity: KernelIdentity
+        /// Bytes of the file read (compressed) to get there; the file's size for a plain dump is not read whole.
+        public var bytesRead: Int64 = 0
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(path, forKey: .path)
-        try c.encode(member, forKey: .member)
-        try c.encode(identity.format, forKey: .format)
-        try c.encode(identity.release, forKey: .release)
-        try c.encode(identity.version, forKey: .version)
-        try c.encode(identity.arch, forKey: .arch)
-        try c.encode(identity.buildId, forKey: .buildId)
-        try c.encode(identity.crashTime.map { ISO8601DateFormatter().string(from: $0) }, forKey: .crashTime)
-        try c.encode(identity.nodename, forKey: .nodename)
-        try c.encode(identity.pageSize, forKey: .pageSize)
-        try c.encode(identity.dumpLevel, forKey: .dumpLevel)
-        try c.encode(identity.vmcoreinfo, forKey: .vmcoreinfo)
-    }
-
-    /// The human block `cas identify` prints.
-    public var text: String {
-        var lines = ["\(path):"]
-        func add(_ label: String, _ value: String?) {
-            guard let value, !value.isEmpty else { return }
-            lines.append("  " + (label + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + value)
+    /// Rank for intake's choice: 2 a dump CAS reads, 1 a format recognised but unsupported, 0 not a dump.
+    public static func dumpRank(_ prefix: [UInt8]) -> Int {
+        switch DumpFormat.sniff(prefix) {
+        case nil: 0
+        case .unsupported: 1
+        default: 2
         }
-        add("member", member)
-        add("format", identity.format + (identity.dumpLevel.map { ", dump level \($0)" } ?? "")
-            + (identity.pageCompression.map { ", \($0) pages" } ?? ""))
-        add("release", identity.release)
-        add("version", identity.version)
-        add("arch", identity.arch)
-        add("build ID", identity.buildId)
-        add("crash time", identity.crashTime.map { ISO8601DateFormatter().string(from: $0) })
-        add("node", identity.nodename)
-        if identity.vmcoreinfo.isEmpty { add("banner", identity.banner) }
-        return lines.joined(separator: "\n")
     }
 
-    /// Identifies the dump at `path`: a plain dump read in place.
-    public static func identify(path: String, bufferSize: Int64) throws(DumpError) -> Identification {
-        let source: FileByteSource
-        do {
-            source = try FileByteSource(path: path)
+    /// Identifies the dump in `path`: directly for a plain file, otherwise through every compression and
+    /// archive layer, decompressing only as far as the dump's headers.
+    public static func identify(path: String, bufferSize: Int64) throws(IdentifyError) -> Result {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw .noInput(path, FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
+        }
+        let walker = LayerWalker(path: path, displayName: path)
+        var found: Result?
+        var failure: IdentifyError?
+        do throws(ArchiveError) {
+            try walker.walk(other: { _ in }) { (leaf) throws(ArchiveError) -> LayerWalker.Step in
+                if !leaf.isPlainFile {
+                    let prefix = try leaf.stream.peek(DumpFormat.sniffLength)
+                    if DumpFormat.sniff(prefix) == nil { return .next }
+                }
+                do throws(DumpError) {
+                    if leaf.isPlainFile {
+                        let source: FileByteSource
+                        do throws(ByteSourceError) { source = try FileByteSource(path: path) } catch {
+                            throw DumpError.read(error)
+                        }
+                        let identity = try DumpIdentifier.identify(source, name: path, bufferSize: bufferSize)
+                        found = Result(path: path, member: nil, identity: identity)
+                        return .stop
+                    }
+                    let member = (leaf.layer.components(separatedBy: " ⊃ ").dropFirst() + [leaf.path])
+                        .joined(separator: " ⊃ ")
+                    let limit = Int(min(bufferSize, 1 << 40)) + (64 << 20)
+                    let source = StreamByteSource(stream: leaf.stream, name: "\(path) ⊃ \(member)",
+                                                  size: leaf.declaredSize, limit: limit)
+                    let identity = try DumpIdentifier.identify(source, name: "\(path) ⊃ \(member)",
+                                                               bufferSize: bufferSize)
+                    found = Result(path: path, member: member, identity: identity)
+                } catch {
+                    failure = .dump(error)
+                }
+                return .stop
+            }
         } catch {
-            throw .read(error)
+            throw .archive(error)
         }
-        let identity = try DumpIdentifier.identify(source, name: path, bufferSize: bufferSize)
-        return Identification(path: path, member: nil, identity: identity)
+        if let failure { throw failure }
+        found?.bytesRead = walker.inputBytesRead
+        guard let found else { throw .notADump(path, walker.summary + " with no kernel dump in it") }
+        return found
+    }
+
+    /// Intake with the settings' limits and the Dump stage's magic.
+    public static func intake(file: String, jobDirectory: String, settings: Settings) throws(ArchiveError)
+        -> IntakeRecord
+    {
+        let limits = Intake.Limits(maxUnpackSize: settings.maxUnpackSize,
+                                   maxExpansionRatio: settings.maxExpansionRatio)
+        return try Intake(source: file, jobDirectory: jobDirectory, limits: limits,
+                          sniffLength: DumpFormat.sniffLength, dumpRank: dumpRank).run()
+    }
+}
+
+/// Why `cas identify` could not name a dump's kernel.
+public enum IdentifyError: CASError {
+    /// The file (or what it holds) is not a dump; the text says what it is.
+    case notADump(String, String)
+    case noInput(String, String)
+    case dump(DumpError)
+    case archive(ArchiveError)
+
+    public var description: String {
+        switch self {
+        case .notADump(let path, let what): "\(path): not a kernel crash dump: \(what)"
+        case .noInput(let path, let why): "\(path): \(why)"
+        case .dump(let error): error.description
+        case .archive(let error): error.description
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .notADump: .badInput
+        case .noInput: .noInput
+        case .dump(let error): error.exitStatus
+        case .archive(let error): error.exitStatus
+        }
     }
 }

@@ -23,4 +23,10 @@ public enum JobError: CASError {
         case .stage(_, let error): error.exitStatus
         }
     }
+
+    /// A stage's failure; an error that is not a ``CASError`` is reported as an internal failure.
+    static func wrap(_ step: String, _ error: any Error) -> JobError {
+        if let error = error as? any CASError { return .stage(step: step, error: error) }
+        return .stage(step: step, error: CommandError.cannotStart(step, "\(error)"))
+    }
 }
