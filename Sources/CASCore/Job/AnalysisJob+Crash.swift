@@ -105,6 +105,12 @@ extension AnalysisJob {
         } catch {
             throw .cannotCreate(directory.path + "/" + CrashModules.inputName, "\(error)")
         }
-        logger.info("-m: module symbols loaded from \(entry) (see \(CrashModules.outputName))")
+        let loaded = (try? String(contentsOfFile: directory.path + "/" + CrashModules.tableName, encoding: .utf8)) ?? ""
+        let problems = loaded.split(whereSeparator: { $0.isNewline }).filter { $0.contains("cannot") }
+        if problems.isEmpty {
+            logger.info("-m: module symbols loaded from \(entry) (see \(CrashModules.tableName), \(CrashModules.outputName))")
+        } else {
+            for problem in problems { logger.warning("-m: \(problem)") }
+        }
     }
 }

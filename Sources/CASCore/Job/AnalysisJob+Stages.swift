@@ -11,8 +11,6 @@ extension AnalysisJob {
                 throw .wrap("unpacking", error)
             }
         }
-        logger.info("\(intake.summary)")
-        for warning in intake.warnings { logger.warning("\(warning)") }
         let dumpPath = directory.path + "/" + intake.dump
         report.dump = intake.dump
         report.member = intake.layers.isEmpty ? nil : intake.dump
@@ -47,7 +45,6 @@ extension AnalysisJob {
                 throw .wrap("locating", error)
             }
         }
-        logger.info("\(match.explanation)")
         report.debuginfo = .init(package: match.kernel.packagePath, vmlinux: nil, match: match.explanation)
 
         enter(.extracting)

@@ -19,6 +19,8 @@ public enum Identification {
     public static func dumpRank(_ prefix: [UInt8]) -> Int {
         switch DumpFormat.sniff(prefix) {
         case nil: 0
+        // An ELF executable or module inside an upload (a vmlinux, a .ko) is an extra member, never the dump.
+        case .unsupported(let what) where what == DumpFormat.elfExecutableMessage: 0
         case .unsupported: 1
         default: 2
         }

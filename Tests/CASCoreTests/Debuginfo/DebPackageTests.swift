@@ -17,7 +17,7 @@ struct DebPackageTests {
         let kernel = try #require(contents.kernels.first)
         #expect(kernel.release == DebuginfoFixture.release)
         #expect(kernel.vmlinuxPath == "/usr/lib/debug/boot/vmlinux-\(DebuginfoFixture.release)")
-        #expect(kernel.modules.map(\.name) == ["crash_fix"])
+        #expect(kernel.modules.map(\.name) == ["crashfix"])
         #expect(kernel.buildId == nil)
     }
 

@@ -22,7 +22,7 @@ struct RPMPackageTests {
         #expect(kernel.vmlinuxPath == "/usr/lib/debug/lib/modules/\(DebuginfoFixture.release)/vmlinux")
         #expect(kernel.vmlinuxSize == 33_280_864)
         #expect(kernel.buildId == DebuginfoFixture.buildId)
-        #expect(kernel.modules.map(\.name) == ["crash_fix"])
+        #expect(kernel.modules.map(\.name) == ["crashfix"])
     }
 
     @Test("a truncated or foreign RPM is a PackageError naming the file, not a crash")

@@ -27,12 +27,12 @@ struct VmlinuxCacheTests {
         try #require(DebuginfoFixture.hasTool(kind == "rpm" ? "rpmbuild" : "dpkg-deb"))
         let (settings, store, match) = try await Self.indexed(kind, compression, ddeb: ddeb)
         let cache = VmlinuxCache(settings: settings, store: store)
-        let result = try await cache.vmlinux(for: match, modules: ["crash-fix"])
+        let result = try await cache.vmlinux(for: match, modules: ["crashfix"])
         let (vmlinux, ko) = try DebuginfoFixture.fixtures()
         #expect(result.extracted)
         #expect(DirectoryLock.isHeld(result.entry!.path))  // purge cannot evict it while in use
         #expect(FileManager.default.contentsEqual(atPath: result.vmlinux.path, andPath: vmlinux))
-        #expect(FileManager.default.contentsEqual(atPath: try #require(result.modules["crash_fix"]).path, andPath: ko))
+        #expect(FileManager.default.contentsEqual(atPath: try #require(result.modules["crashfix"]).path, andPath: ko))
         #expect(
             result.vmlinux.path == settings.debugs + "/" + DebuginfoFixture.release + "/"
                 + (kind == "rpm" ? DebuginfoFixture.buildId : result.entry!.lastPathComponent)
