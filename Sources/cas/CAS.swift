@@ -44,12 +44,16 @@ struct CAS: AsyncParsableCommand {
         }
         if let problem = CaseID.problem(identifier) { throw ValidationError("bad -i: \(problem)") }
         guard let file, !file.isEmpty else { throw ValidationError("missing -f FILE (the dump or archive to analyse)") }
+        for address in email {
+            if let why = MailAddress.problem(address) { throw ValidationError("bad -e '\(MailAddress.printable(address))': \(why)") }
+        }
     }
 
     func run() async throws {
         global.bootstrapLogging()
         try await reportingErrors("cas") {
-            _ = try global.loadSettings()
+            let settings = try global.loadSettings()
+            _ = try MailDelivery.prepare(settings: settings, recipients: email)
             throw NotAvailableYet("the analysis job (cas -i ID -f FILE)")
         }
     }

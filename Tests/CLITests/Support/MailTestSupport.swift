@@ -1,0 +1,1 @@
+../../CASCoreTests/Support/MailTestSupport.swift
