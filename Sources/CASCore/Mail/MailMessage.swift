@@ -57,7 +57,7 @@ public struct MailMessage: Sendable, Equatable {
         }
         // "=_" never occurs in quoted-printable or base64 text, so the boundary cannot collide.
         let boundary = "=_cas_" + messageID.prefix { $0 != "@" }.filter { $0.isLetter || $0.isNumber }
-        head.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        head.append("Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"")
         var out = head.map { $0 + "\r\n" }.joined() + "\r\nThis is a MIME message.\r\n"
         out += "--\(boundary)\r\n" + textPart.map { $0 + "\r\n" }.joined() + "\r\n" + text
         for attachment in attachments {

@@ -45,7 +45,7 @@ final class SMTPSink: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [script.path, inbox.path, String(port), reject.joined(separator: ","), auth ?? ""]
         process.standardOutput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("sink.log").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("sink.log").path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("sink.log"))
         try process.run()
         let deadline = Date().addingTimeInterval(20)
@@ -103,11 +103,11 @@ final class SMTPSink: @unchecked Sendable {
                 record = {
                     "mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                     "to": [a.addr_spec for a in msg["to"].addresses], "subject": str(msg["subject"]),
-                    "body": body.get_content() if body is not None else "",
+                    "body": body.get_content().replace("\r\n", "\n") if body is not None else "",
                     "attachments": [{"filename": p.get_filename(),
                                      "data": base64.b64encode(p.get_payload(decode=True)).decode()}
                                     for p in msg.iter_attachments()],
-                    "auth": session.login_data.decode() if isinstance(session.login_data, bytes) else None,
+                    "auth": session.auth_data if isinstance(session.auth_data, str) else None,
                     "raw": raw.decode("ascii", "replace"),
                 }
                 with open(os.path.join(inbox, "%d.tmp" % count), "w") as f:
@@ -118,7 +118,7 @@ final class SMTPSink: @unchecked Sendable {
         def authenticator(server, session, envelope, mechanism, data):
             user, _, password = auth.partition(":")
             ok = data.login == user.encode() and data.password == password.encode()
-            return AuthResult(success=ok, handled=False)
+            return AuthResult(success=ok, handled=False, auth_data=data.login.decode())
 
         async def main():
             loop = asyncio.get_running_loop()
