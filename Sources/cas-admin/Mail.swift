@@ -20,6 +20,13 @@ extension CASAdmin {
 
         @OptionGroup var global: GlobalOptions
 
+        /// What `--json` prints.
+        struct Sent: Encodable {
+            var caseId: String
+            var directory: String
+            var recipients: [String]
+        }
+
         func validate() throws {
             if let problem = CaseID.problem(identifier) { throw ValidationError("bad ID: \(problem)") }
             for address in to {
@@ -36,7 +43,7 @@ extension CASAdmin {
                 let store = try Store(path: settings.database)
                 let sent = try MailDelivery.resend(caseId: identifier, to: to, settings: settings, store: store)
                 if global.json {
-                    try printJSON(["directory": sent.job.directory, "recipients": sent.recipients.joined(separator: ",")])
+                    try printJSON(Sent(caseId: identifier, directory: sent.job.directory, recipients: sent.recipients))
                 } else {
                     print("mailed \(sent.job.directory) to \(sent.recipients.joined(separator: ", "))")
                 }
