@@ -36,7 +36,8 @@ public enum MailDelivery {
         }
         var identity: String?
         if let release = job.release {
-            identity = "Linux \(release)" + (job.arch.map { " \($0)" } ?? "") + (job.buildId.map { ", build ID \($0)" } ?? "")
+            identity =
+                "Linux \(release)" + (job.arch.map { " \($0)" } ?? "") + (job.buildId.map { ", build ID \($0)" } ?? "")
         }
         return JobReport(
             caseId: job.caseId, directory: job.directory, outcome: outcome, server: job.server, release: job.release,
@@ -86,8 +87,10 @@ public enum ResendError: CASError {
     public var description: String {
         switch self {
         case .noJob(let id): "no job recorded for '\(id)' (see 'cas-admin list jobs')"
-        case .stillRunning(let id, let state, let dir): "the latest job of '\(id)' is still \(state) (\(dir)); its mail goes when it ends"
-        case .noRecipients(let id, let dir): "no recipients recorded for the latest job of '\(id)' (\(dir)); give them with --to ADDR"
+        case .stillRunning(let id, let state, let dir):
+            "the latest job of '\(id)' is still \(state) (\(dir)); its mail goes when it ends"
+        case .noRecipients(let id, let dir):
+            "no recipients recorded for the latest job of '\(id)' (\(dir)); give them with --to ADDR"
         }
     }
 

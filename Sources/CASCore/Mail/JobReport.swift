@@ -62,7 +62,8 @@ public struct JobReport: Sendable, Equatable {
         }
 
         public static func == (a: Outputs, b: Outputs) -> Bool {
-            a.traceback == b.traceback && a.sys == b.sys && a.logTail == b.logTail && a.processLogTail == b.processLogTail
+            a.traceback == b.traceback && a.sys == b.sys && a.logTail == b.logTail
+                && a.processLogTail == b.processLogTail
                 && a.crashOut?.path == b.crashOut?.path && a.crashOut?.size == b.crashOut?.size
                 && a.crashOut?.data == b.crashOut?.data
         }

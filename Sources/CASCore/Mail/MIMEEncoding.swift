@@ -44,7 +44,8 @@ public enum MIMEEncoding {
     /// A header value safe to send: control characters become spaces; non-ASCII text becomes
     /// RFC 2047 `=?UTF-8?B?…?=` words (at most 75 characters each) folded onto continuation lines.
     public static func headerText(_ text: String) -> String {
-        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? " " : $0 }))
+        let clean = String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? " " : $0 }))
         if clean.allSatisfy(\.isASCII) { return clean }
         var words: [String] = []
         var chunk: [UInt8] = []

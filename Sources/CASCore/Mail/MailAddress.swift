@@ -18,14 +18,18 @@ public enum MailAddress {
         if let bad = bytes.first(where: { $0 < 0x20 || $0 == 0x7f }) {
             return String(format: "it contains the control character U+%04X (line breaks are never allowed)", bad)
         }
-        if bytes.contains(where: { $0 >= 0x80 }) { return "it contains non-ASCII characters; use the ASCII (punycode) form" }
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            return "it contains non-ASCII characters; use the ASCII (punycode) form"
+        }
         if bytes.count > maxAddress { return "it is \(bytes.count) bytes long; at most \(maxAddress) are allowed" }
         guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return "it has no '@'; write it as local@domain" }
         let local = Array(bytes[..<at])
         let domain = Array(bytes[(at + 1)...])
         if local.isEmpty { return "the part before '@' is empty" }
         if domain.isEmpty { return "the part after '@' is empty" }
-        if local.count > maxLocalPart { return "the part before '@' is \(local.count) bytes; at most \(maxLocalPart) are allowed" }
+        if local.count > maxLocalPart {
+            return "the part before '@' is \(local.count) bytes; at most \(maxLocalPart) are allowed"
+        }
         if let why = localPartProblem(local) { return why }
         return domainProblem(domain)
     }
@@ -43,7 +47,9 @@ public enum MailAddress {
 
     static func localPartProblem(_ local: [UInt8]) -> String? {
         if local.first == UInt8(ascii: "\"") {
-            guard local.count >= 2, local.last == UInt8(ascii: "\"") else { return "the quoted local part is not closed" }
+            guard local.count >= 2, local.last == UInt8(ascii: "\"") else {
+                return "the quoted local part is not closed"
+            }
             var i = 1
             while i < local.count - 1 {
                 let b = local[i]
@@ -60,7 +66,9 @@ public enum MailAddress {
             return nil
         }
         for atom in local.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
-            if atom.isEmpty { return "the part before '@' has an empty dot-separated piece (leading, trailing or double '.')" }
+            if atom.isEmpty {
+                return "the part before '@' has an empty dot-separated piece (leading, trailing or double '.')"
+            }
             if let bad = atom.first(where: { !isAtext($0) }) {
                 return "'\(Character(Unicode.Scalar(bad)))' is not allowed before '@' unless the local part is quoted"
             }
@@ -70,7 +78,9 @@ public enum MailAddress {
 
     static func domainProblem(_ domain: [UInt8]) -> String? {
         if domain.first == UInt8(ascii: "[") {
-            guard domain.last == UInt8(ascii: "]"), domain.count > 2 else { return "the address literal is not closed by ']'" }
+            guard domain.last == UInt8(ascii: "]"), domain.count > 2 else {
+                return "the address literal is not closed by ']'"
+            }
             let literal = String(decoding: domain.dropFirst().dropLast(), as: UTF8.self)
             return addressLiteralProblem(literal)
         }
@@ -93,10 +103,12 @@ public enum MailAddress {
         var v4 = in_addr()
         var v6 = in6_addr()
         if literal.lowercased().hasPrefix("ipv6:") {
-            return inet_pton(AF_INET6, String(literal.dropFirst(5)), &v6) == 1 ? nil : "'\(literal)' is not an IPv6 address"
+            return inet_pton(AF_INET6, String(literal.dropFirst(5)), &v6) == 1
+                ? nil : "'\(literal)' is not an IPv6 address"
         }
         let parts = literal.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 4, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && !$0.isEmpty }) {
+        if parts.count == 4, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && !$0.isEmpty })
+        {
             return inet_pton(AF_INET, literal, &v4) == 1 ? nil : "'\(literal)' is not an IPv4 address"
         }
         return "'[\(literal)]' is not an address literal ([192.0.2.1] or [IPv6:2001:db8::1])"

@@ -14,8 +14,6 @@ public enum MailError: CASError, Equatable {
     case delivery(relay: String, code: Int, message: String)
     /// The relay refused some recipients; the mail went to `delivered` (possibly none).
     case recipientsRefused(relay: String, refused: [String: String], delivered: [String])
-    /// The job's output files could not be read to compose the mail.
-    case unreadable(path: String, why: String)
 
     public var description: String {
         switch self {
@@ -31,8 +29,6 @@ public enum MailError: CASError, Equatable {
             "mail via \(relay): refused "
                 + refused.sorted { $0.key < $1.key }.map { "<\($0.key)> (\($0.value))" }.joined(separator: ", ")
                 + (delivered.isEmpty ? "; nothing delivered" : "; delivered to " + delivered.joined(separator: ", "))
-        case .unreadable(let path, let why):
-            "cannot read \(path) for the mail: \(why)"
         }
     }
 
@@ -40,7 +36,7 @@ public enum MailError: CASError, Equatable {
         switch self {
         case .noRelay, .badSetting: .configuration
         case .badAddress: .usage
-        case .delivery, .recipientsRefused, .unreadable: .mailFailed
+        case .delivery, .recipientsRefused: .mailFailed
         }
     }
 

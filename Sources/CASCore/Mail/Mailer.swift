@@ -17,9 +17,12 @@ public struct Mailer: Sendable {
     /// Returns the message sent. Throws ``MailError`` (exit status ``ExitStatus/mailFailed``) when the
     /// relay cannot be reached or refuses the mail or some recipients; the job itself is not affected.
     @discardableResult
-    public func send(_ report: JobReport, to recipients: [String], date: Date = Date()) throws(MailError) -> MailMessage {
-        let outputs = JobReport.Outputs.read(directory: report.directory, caseId: report.caseId, attachLimit: attachLimit)
-        let message = report.message(outputs: outputs, from: smtp.from, to: recipients, attachLimit: attachLimit, date: date)
+    public func send(_ report: JobReport, to recipients: [String], date: Date = Date()) throws(MailError) -> MailMessage
+    {
+        let outputs = JobReport.Outputs.read(
+            directory: report.directory, caseId: report.caseId, attachLimit: attachLimit)
+        let message = report.message(
+            outputs: outputs, from: smtp.from, to: recipients, attachLimit: attachLimit, date: date)
         try send(message)
         return message
     }

@@ -79,12 +79,17 @@ public struct SMTPSettings: Sendable, Equatable {
             portText = text[text.index(after: colon)...]
         }
         guard !host.isEmpty else { throw bad("no host name; write host or host:port") }
-        if let bad = host.unicodeScalars.first(where: { $0.value <= 0x20 || $0.value >= 0x7f || "/@?#[]".unicodeScalars.contains($0) }) {
-            throw .badSetting(key: "smtphost", value: relay, why: "'\(bad.escaped(asASCII: true))' is not allowed in a host name")
+        if let bad = host.unicodeScalars.first(where: {
+            $0.value <= 0x20 || $0.value >= 0x7f || "/@?#[]".unicodeScalars.contains($0)
+        }) {
+            throw .badSetting(
+                key: "smtphost", value: relay, why: "'\(bad.escaped(asASCII: true))' is not allowed in a host name")
         }
         var port = 25
         if let portText {
-            guard let number = Int(portText), (1...65535).contains(number) else { throw bad("the port must be 1 to 65535") }
+            guard let number = Int(portText), (1...65535).contains(number) else {
+                throw bad("the port must be 1 to 65535")
+            }
             port = number
         }
         return (host, port)
@@ -105,8 +110,11 @@ public struct SMTPSettings: Sendable, Equatable {
             throw .badSetting(key: "smtpPasswordFile", value: path, why: "cannot be read by this user")
         }
         let text = String(decoding: data, as: UTF8.self)
-        let password = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        guard !password.isEmpty else { throw .badSetting(key: "smtpPasswordFile", value: path, why: "the file is empty") }
+        let password =
+            text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        guard !password.isEmpty else {
+            throw .badSetting(key: "smtpPasswordFile", value: path, why: "the file is empty")
+        }
         return password
     }
 

@@ -86,11 +86,11 @@ final class SMTPTransfer {
         if message.isEmpty { message = Self.string(curl_easy_strerror(code)) }
         if code == CURLE_USE_SSL_FAILED {
             message += " (smtpTLS = always, but the relay does not offer STARTTLS)"
-        } else if code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR || code == CURLE_LOGIN_DENIED
-            || code == CURLE_UPLOAD_FAILED || code.rawValue == 55 || code.rawValue == 56,
-            let reply = dialogue.last(where: { $0.hasPrefix("S: ") })
+        } else if [CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_LOGIN_DENIED, CURLE_UPLOAD_FAILED, CURLE_WEIRD_SERVER_REPLY]
+            .contains(code), let reply = dialogue.last(where: { $0.hasPrefix("S: ") })
         {
-            message += " (after \(lastCommand.isEmpty ? "connecting" : lastCommand) the relay said '\(reply.dropFirst(3))')"
+            message +=
+                " (after \(lastCommand.isEmpty ? "connecting" : lastCommand) the relay said '\(reply.dropFirst(3))')"
         }
         // A refused recipient makes curl fail too when every recipient was refused: report them by name.
         if !refused.isEmpty, code != CURLE_OPERATION_TIMEDOUT {

@@ -13,7 +13,8 @@ struct MIMEEncodingTests {
         let lines = encoded.components(separatedBy: "\r\n").dropLast()
         #expect(lines.allSatisfy { $0.count <= 76 })
         #expect(lines.dropLast().allSatisfy { $0.hasSuffix("=") })
-        #expect(lines.map { $0.hasSuffix("=") ? String($0.dropLast()) : $0 }.joined() == String(repeating: "x", count: 200))
+        #expect(
+            lines.map { $0.hasSuffix("=") ? String($0.dropLast()) : $0 }.joined() == String(repeating: "x", count: 200))
     }
 
     @Test func base64LinesAre76WithCRLF() {
@@ -31,7 +32,9 @@ struct MIMEEncodingTests {
         let words = encoded.components(separatedBy: "\r\n ")
         #expect(words.count > 1)
         #expect(words.allSatisfy { $0.hasPrefix("=?UTF-8?B?") && $0.hasSuffix("?=") && $0.count <= 75 })
-        let decoded = words.map { String(decoding: Data(base64Encoded: String($0.dropFirst(10).dropLast(2)))!, as: UTF8.self) }
+        let decoded = words.map {
+            String(decoding: Data(base64Encoded: String($0.dropFirst(10).dropLast(2)))!, as: UTF8.self)
+        }
         #expect(decoded.joined() == "CAS failed for Ünïcødé: " + String(repeating: "é", count: 40))
     }
 
@@ -45,7 +48,10 @@ struct MIMEEncodingTests {
             from: "cas@example.org", to: ["a@example.com", "b@example.com"], subject: "CAS results for 1",
             body: "Location: /x\nline two", date: Date(timeIntervalSince1970: 0), messageID: "m1@host")
         let text = String(decoding: message.rendered(timeZone: TimeZone(identifier: "UTC")!), as: UTF8.self)
-        #expect(text.hasPrefix("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\nFrom: cas@example.org\r\nTo: a@example.com,\r\n b@example.com\r\nSubject: CAS results for 1\r\nMessage-ID: <m1@host>\r\nMIME-Version: 1.0\r\n"))
+        #expect(
+            text.hasPrefix(
+                "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\nFrom: cas@example.org\r\nTo: a@example.com,\r\n b@example.com\r\nSubject: CAS results for 1\r\nMessage-ID: <m1@host>\r\nMIME-Version: 1.0\r\n"
+            ))
         #expect(text.hasSuffix("\r\n\r\nLocation: /x\r\nline two\r\n"))
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     }

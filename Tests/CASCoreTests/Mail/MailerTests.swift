@@ -7,12 +7,15 @@ import Testing
 @Suite(.enabled(if: SMTPSink.available, "needs /usr/bin/python3 with python3-aiosmtpd"))
 struct MailerTests {
     func mailer(_ port: Int, tls: String = "never", attachLimit: Int64 = 5 << 20) throws -> Mailer {
-        Mailer(smtp: try SMTPSettings(relay: "127.0.0.1:\(port)", tls: tls, from: "cas@example.org"), attachLimit: attachLimit)
+        Mailer(
+            smtp: try SMTPSettings(relay: "127.0.0.1:\(port)", tls: tls, from: "cas@example.org"),
+            attachLimit: attachLimit)
     }
 
     func doneReport(_ directory: String) -> JobReport {
         JobReport(
-            caseId: "12345678", directory: directory, outcome: .done(findings: "Panic: sysrq triggered crash (init, PID 1)"),
+            caseId: "12345678", directory: directory,
+            outcome: .done(findings: "Panic: sysrq triggered crash (init, PID 1)"),
             server: "analysis1.example.org", release: "6.1.192-tiny-pidfix", arch: "x86_64")
     }
 
@@ -82,7 +85,9 @@ struct MailerTests {
         #expect {
             try mailer(port).send(doneReport(job.directory), to: ["a@example.com"])
         } throws: { error in
-            guard let error = error as? MailError, case .delivery(let relay, _, let message) = error else { return false }
+            guard let error = error as? MailError, case .delivery(let relay, _, let message) = error else {
+                return false
+            }
             return error.exitStatus == .mailFailed && relay == "127.0.0.1:\(port)" && message.contains("onnect")
         }
     }
@@ -142,14 +147,18 @@ struct MailerTests {
         let secret = job.directory + "/password"
         try "s3cret\n".write(toFile: secret, atomically: true, encoding: .utf8)
         chmod(secret, 0o600)
-        let smtp = try SMTPSettings(relay: "127.0.0.1:\(sink.port)", tls: "auto", user: "casbot", passwordFile: secret, from: "cas@example.org")
+        let smtp = try SMTPSettings(
+            relay: "127.0.0.1:\(sink.port)", tls: "auto", user: "casbot", passwordFile: secret, from: "cas@example.org")
         try Mailer(smtp: smtp).send(doneReport(job.directory), to: ["a@example.com"])
         #expect(try sink.messages().map(\.auth) == ["casbot"])
 
         try "wrong\n".write(toFile: secret, atomically: true, encoding: .utf8)
         chmod(secret, 0o600)
-        let wrong = try SMTPSettings(relay: "127.0.0.1:\(sink.port)", user: "casbot", passwordFile: secret, from: "cas@example.org")
-        #expect(throws: MailError.self) { try Mailer(smtp: wrong).send(doneReport(job.directory), to: ["a@example.com"]) }
+        let wrong = try SMTPSettings(
+            relay: "127.0.0.1:\(sink.port)", user: "casbot", passwordFile: secret, from: "cas@example.org")
+        #expect(throws: MailError.self) {
+            try Mailer(smtp: wrong).send(doneReport(job.directory), to: ["a@example.com"])
+        }
         #expect(try sink.messages().count == 1)
     }
 }

@@ -30,7 +30,8 @@ struct SMTPSettingsTests {
     }
 
     @Test func badTLSAndSenderAreConfigurationErrors() {
-        #expect(throws: MailError.badSetting(key: "smtpTLS", value: "sometimes", why: "expected auto, always or never")) {
+        #expect(throws: MailError.badSetting(key: "smtpTLS", value: "sometimes", why: "expected auto, always or never"))
+        {
             try SMTPSettings(relay: "localhost", tls: "sometimes", from: "cas@example.org")
         }
         #expect { try SMTPSettings(relay: "localhost", from: "cas@ex ample.org") } throws: {
@@ -43,12 +44,16 @@ struct SMTPSettingsTests {
         let path = dir.appendingPathComponent("password").path
         try "hunter2\nignored\n".write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o644)
-        #expect { try SMTPSettings(relay: "localhost", user: "u", passwordFile: path, from: "cas@example.org") } throws: {
+        #expect {
+            try SMTPSettings(relay: "localhost", user: "u", passwordFile: path, from: "cas@example.org")
+        } throws: {
             "\($0)".contains("readable by everyone") && ($0 as? MailError)?.exitStatus == .configuration
         }
         chmod(path, 0o600)
         let smtp = try SMTPSettings(relay: "localhost", user: "u", passwordFile: path, from: "cas@example.org")
         #expect(smtp.password == "hunter2")
-        #expect(throws: MailError.self) { try SMTPSettings(relay: "localhost", passwordFile: path, from: "cas@example.org") }
+        #expect(throws: MailError.self) {
+            try SMTPSettings(relay: "localhost", passwordFile: path, from: "cas@example.org")
+        }
     }
 }

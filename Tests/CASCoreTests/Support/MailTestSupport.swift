@@ -165,7 +165,9 @@ func canConnect(port: Int) -> Bool {
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     addr.sin_port = UInt16(port).bigEndian
     return withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
     }
 }
 
@@ -183,7 +185,8 @@ func makeFixtureJobDirectory() throws -> (directory: String, crashOut: [UInt8]) 
     let logEnd = try #require(lines.firstIndex { $0.contains("PPID") })
     let dir = try makeTemporaryDirectory("cas-mail-job")
     func write(_ name: String, _ slice: ArraySlice<Substring>) throws {
-        try (slice.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try (slice.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
     try write("sys", lines[..<pid])
     try write("traceback", lines[pid..<log])
