@@ -19,7 +19,7 @@ struct CASAdmin: AsyncParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [Build.self, Servers.self, Purge.self, Check.self, List.self, Extract.self]
+        subcommands: [Build.self, Servers.self, Purge.self, Check.self, List.self, Extract.self, Mail.self]
     )
 
     @Flag(name: [.customShort("b"), .long], help: "Index the debuginfo packages (same as 'build').")

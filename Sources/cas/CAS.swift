@@ -52,6 +52,9 @@ struct CAS: AsyncParsableCommand {
         }
         if let problem = CaseID.problem(identifier) { throw ValidationError("bad -i: \(problem)") }
         guard let file, !file.isEmpty else { throw ValidationError("missing -f FILE (the dump or archive to analyse)") }
+        for address in email {
+            if let why = MailAddress.problem(address) { throw ValidationError("bad -e '\(MailAddress.printable(address))': \(why)") }
+        }
     }
 
     func run() async throws {
@@ -59,12 +62,13 @@ struct CAS: AsyncParsableCommand {
         global.bootstrapLogging()
         let report = try await reportingErrors("cas") { () async throws -> JobReport in
             let settings = try global.loadSettings()
+            let mailer = try MailDelivery.prepare(settings: settings, recipients: email)
             let store = try Store(path: settings.database)
             let file = URL(fileURLWithPath: self.file!).standardizedFileURL.path
             let request = JobRequest(
                 caseId: identifier!, file: file, emails: email, modules: modules,
                 executablePath: FileSystem.executablePath())
-            let job = try AnalysisJob.start(request, settings: settings, store: store)
+            let job = try AnalysisJob.start(request, settings: settings, store: store, mailer: mailer)
             return await job.run()
         }
         if global.json { try printJSON(report) }

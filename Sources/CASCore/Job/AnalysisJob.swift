@@ -33,19 +33,26 @@ public final class AnalysisJob: @unchecked Sendable {
     private let lock: DirectoryLock?
     private let logToken: LogFileToken?
     var cacheLock: DirectoryLock?
+    let mailer: Mailer?
     /// The text of `findings.txt`, for the mail.
     public internal(set) var findingsSummary: String?
 
     /// Checks the input, then creates the job directory (locked for the job's life), its log and its row.
     /// Nothing is written when the ID or the file is unusable.
-    public static func start(_ request: JobRequest, settings: Settings, store: Store) throws(JobError) -> AnalysisJob {
+    /// `mailer` (from ``MailDelivery/prepare(settings:recipients:)``) sends the result to `request.emails`.
+    public static func start(_ request: JobRequest, settings: Settings, store: Store, mailer: Mailer? = nil)
+        throws(JobError) -> AnalysisJob
+    {
         if let problem = CaseID.problem(request.caseId) { throw .badID(problem) }
         try checkReadable(request.file)
         let directory = try JobDirectory.create(workDirectory: settings.workDirectory, caseId: request.caseId)
-        return try AnalysisJob(request: request, settings: settings, store: store, directory: directory)
+        return try AnalysisJob(request: request, settings: settings, store: store, directory: directory, mailer: mailer)
     }
 
-    private init(request: JobRequest, settings: Settings, store: Store, directory: JobDirectory) throws(JobError) {
+    private init(request: JobRequest, settings: Settings, store: Store, directory: JobDirectory, mailer: Mailer?)
+        throws(JobError)
+    {
+        self.mailer = mailer
         self.request = request
         self.settings = settings
         self.store = store
@@ -92,7 +99,24 @@ public final class AnalysisJob: @unchecked Sendable {
             fail(error)
         }
         finish()
+        sendMail()
         return report
+    }
+
+    /// Mails the outcome; an undeliverable mail never undoes the job, it only changes the exit status.
+    private func sendMail() {
+        guard let mailer, !request.emails.isEmpty else { return }
+        let failure = MailDelivery.deliver(record, findings: findingsSummary, to: request.emails, mailer: mailer, store: store)
+        record.mailState = Mailer.state(after: failure)
+        report.mail = record.mailState
+        if let failure {
+            logger.error("mail to \(request.emails.joined(separator: ", ")) failed: \(failure.description)")
+            logger.error("resend with: cas-admin mail \(request.caseId)")
+            if report.exitStatus == ExitStatus.ok.rawValue { report.exitStatus = failure.exitStatus.rawValue }
+        } else {
+            logger.info("mailed the results to \(request.emails.joined(separator: ", "))")
+        }
+        save()
     }
 
     /// Records the failing step and error.

@@ -84,6 +84,7 @@ extension Store {
                     );
                     """)
         }
+        registerMailMigrations(&migrator)
         return migrator
     }()
 }

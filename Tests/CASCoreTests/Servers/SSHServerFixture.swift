@@ -15,7 +15,7 @@ final class SSHServerFixture: @unchecked Sendable {
     }
 
     init() async throws {
-        directory = try makeTemporaryDirectory("sshd")
+        directory = try makeTemporaryDirectory("cas-sshd").path
         port = try freeLoopbackPort()
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for key in ["host_key", "user_key"] {
@@ -63,29 +63,6 @@ final class SSHServerFixture: @unchecked Sendable {
     func ssh(user: String = Settings.currentUserName()) -> SSH {
         SSH(user: user, options: ["-F", clientConfig], connectTimeout: 5)
     }
-}
-
-/// A new empty directory under the system temporary directory.
-func makeTemporaryDirectory(_ label: String) throws -> String {
-    let path = NSTemporaryDirectory() + "cas-test-\(label)-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// A loopback TCP port nobody listens on right now (bound to port 0, then released).
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw CocoaError(.featureUnsupported) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Polls until something accepts TCP connections on the loopback port (at most 10 s).

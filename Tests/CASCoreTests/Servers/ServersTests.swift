@@ -50,7 +50,7 @@ import Testing
 struct ServerProbeTests {
     @Test func probesArchCrashAndSharedStorageAndReportsADeadHost() async throws {
         let sshd = try await SSHServerFixture()
-        let work = try makeTemporaryDirectory("work")
+        let work = try makeTemporaryDirectory("cas-work").path
         defer { try? FileManager.default.removeItem(atPath: work) }
         let closed = try freeLoopbackPort()
         let probe = ServerProbe(ssh: sshd.ssh(), workDirectory: work)
@@ -75,7 +75,7 @@ struct ServerProbeTests {
 
     @Test func remoteRunnerQuotesPathsAndFallsBackToTheNextServer() async throws {
         let sshd = try await SSHServerFixture()
-        let root = try makeTemporaryDirectory("remote")
+        let root = try makeTemporaryDirectory("cas-remote").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = try Store(path: root + "/cas.db")
         let dead = try freeLoopbackPort()
@@ -109,7 +109,7 @@ struct ServerProbeTests {
     }
 
     @Test func noServerForAnArchitectureNamesWhatIsKnown() async throws {
-        let root = try makeTemporaryDirectory("noserver")
+        let root = try makeTemporaryDirectory("cas-noserver").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = try Store(path: root + "/cas.db")
         try store.saveServer(ServerRecord(host: "p9.example.com", port: 22, arch: "ppc64le", crashVersion: nil,

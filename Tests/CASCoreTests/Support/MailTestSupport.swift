@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+/// A real SMTP server on loopback for tests: Debian's aiosmtpd, with a handler that saves every
+/// message it accepts (raw `.eml` plus a `.json` parsed by Python's own `email` package).
+///
+/// Shared by CASCoreTests and CLITests (Tests/CLITests/Support links to this file).
+final class SMTPSink: @unchecked Sendable {
+    /// What the server received, as Python's email parser understood it.
+    struct Received: Decodable {
+        struct Attachment: Decodable {
+            var filename: String
+            var data: String  // base64 of the decoded bytes
+            var bytes: [UInt8] { Array(Data(base64Encoded: data) ?? Data()) }
+        }
+        var mailFrom: String
+        var rcptTos: [String]
+        var to: [String]
+        var subject: String
+        var body: String
+        var attachments: [Attachment]
+        var auth: String?
+        var raw: String
+    }
+
+    static let python = "/usr/bin/python3"
+    static var available: Bool {
+        FileManager.default.isExecutableFile(atPath: python)
+            && FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/aiosmtpd")
+    }
+
+    let port: Int
+    let directory: URL
+    private let process: Process
+
+    /// Starts a server; `reject` addresses get `550` at RCPT; `auth` ("user:password") makes AUTH required.
+    init(reject: [String] = [], auth: String? = nil) throws {
+        directory = try makeTemporaryDirectory("smtp-sink")
+        let script = directory.appendingPathComponent("sink.py")
+        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        let inbox = directory.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        port = try freeLoopbackPort()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = [script.path, inbox.path, String(port), reject.joined(separator: ","), auth ?? ""]
+        process.standardOutput = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("sink.log").path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("sink.log"))
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !canConnect(port: port) {
+            guard process.isRunning, Date() < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                throw SinkFailed(description: "aiosmtpd did not start listening on 127.0.0.1:\(port)")
+            }
+            usleep(20_000)  // polling the listening socket, not a guess at readiness
+        }
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        if process.isRunning {
+            // SIGKILL: the child may inherit a blocked SIGTERM from the test runner's thread.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// The messages received so far, in arrival order.
+    func messages() throws -> [Received] {
+        let inbox = directory.appendingPathComponent("inbox")
+        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasSuffix(".json") }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try names.sorted { Int($0.dropLast(5))! < Int($1.dropLast(5))! }.map {
+            try decoder.decode(Received.self, from: Data(contentsOf: inbox.appendingPathComponent($0)))
+        }
+    }
+
+    struct SinkFailed: Error, CustomStringConvertible { var description: String }
+
+    static let script = #"""
+        import asyncio, base64, email, email.policy, json, os, sys
+        from aiosmtpd.smtp import SMTP, AuthResult
+        inbox, port, reject, auth = sys.argv[1], int(sys.argv[2]), set(filter(None, sys.argv[3].split(","))), sys.argv[4]
+        count = 0
+
+        class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, options):
+                if address in reject:
+                    return "550 5.1.1 <%s>: recipient address rejected" % address
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                global count
+                count += 1
+                raw = envelope.original_content
+                msg = email.message_from_bytes(raw, policy=email.policy.default)
+                body = msg.get_body(preferencelist=("plain",))
+                record = {
+                    "mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
+                    "to": [a.addr_spec for a in msg["to"].addresses], "subject": str(msg["subject"]),
+                    "body": body.get_content().replace("\r\n", "\n") if body is not None else "",
+                    "attachments": [{"filename": p.get_filename(),
+                                     "data": base64.b64encode(p.get_payload(decode=True)).decode()}
+                                    for p in msg.iter_attachments()],
+                    "auth": session.auth_data if isinstance(session.auth_data, str) else None,
+                    "raw": raw.decode("ascii", "replace"),
+                }
+                with open(os.path.join(inbox, "%d.tmp" % count), "w") as f:
+                    json.dump(record, f)
+                os.rename(os.path.join(inbox, "%d.tmp" % count), os.path.join(inbox, "%d.json" % count))
+                return "250 Message accepted"
+
+        def authenticator(server, session, envelope, mechanism, data):
+            user, _, password = auth.partition(":")
+            ok = data.login == user.encode() and data.password == password.encode()
+            return AuthResult(success=ok, handled=False, auth_data=data.login.decode())
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            kwargs = dict(auth_require_tls=False, authenticator=authenticator, auth_required=True) if auth else {}
+            server = await loop.create_server(lambda: SMTP(Handler(), **kwargs), "127.0.0.1", port)
+            async with server:
+                await server.serve_forever()
+
+        asyncio.run(main())
+        """#
+}
+
+/// A fresh directory under the system temporary directory.
+func makeTemporaryDirectory(_ prefix: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now (bound to port 0, then released).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
+    }
+    guard bound else { throw SMTPSink.SinkFailed(description: "cannot bind a loopback port") }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// True when a TCP connection to 127.0.0.1:`port` succeeds.
+func canConnect(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
+/// A job directory holding `traceback`, `sys`, `log` and `crash.out` cut from the fixture's crash-reference.out.
+func makeFixtureJobDirectory() throws -> (directory: String, crashOut: [UInt8]) {
+    var root = URL(fileURLWithPath: #filePath)
+    while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+        root.deleteLastPathComponent()
+    }
+    let reference = root.appendingPathComponent("../shared/fixtures/kernel-6.1.192-tiny/crash-reference.out")
+    let data = try Data(contentsOf: reference)
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let pid = try #require(lines.firstIndex { $0.hasPrefix("PID:") })
+    let log = try #require(lines.firstIndex { $0.hasPrefix("[") })
+    let logEnd = try #require(lines.firstIndex { $0.contains("PPID") })
+    let dir = try makeTemporaryDirectory("cas-mail-job")
+    func write(_ name: String, _ slice: ArraySlice<Substring>) throws {
+        try (slice.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    try write("sys", lines[..<pid])
+    try write("traceback", lines[pid..<log])
+    try write("log", lines[log..<logEnd])
+    try data.write(to: dir.appendingPathComponent("crash.out"))
+    return (dir.path, Array(data))
+}
