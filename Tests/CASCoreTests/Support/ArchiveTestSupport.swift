@@ -19,7 +19,8 @@ enum ArchiveFixtures {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cache: [String: String] = [:]
     private static let cacheDirectory: String = {
-        let dir = NSTemporaryDirectory() + "cas-archive-fixtures-\(getpid())"
+        // Shared by test runs: a file appears there only complete (decompressed aside, then renamed).
+        let dir = NSTemporaryDirectory() + "cas-archive-fixtures"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }()
@@ -30,7 +31,11 @@ enum ArchiveFixtures {
         defer { lock.unlock() }
         if let path = cache[name] { return path }
         let path = cacheDirectory + "/" + name
-        try run("/bin/sh", ["-c", "xz -dc \"$1\" > \"$2\"", "sh", fixtureDirectory.path + "/\(name).xz", path])
+        if !FileManager.default.fileExists(atPath: path) {
+            let partial = path + ".\(getpid()).partial"
+            try run("/bin/sh", ["-c", "xz -dc \"$1\" > \"$2\" && mv \"$2\" \"$3\"", "sh",
+                                fixtureDirectory.path + "/\(name).xz", partial, path])
+        }
         cache[name] = path
         return path
     }
