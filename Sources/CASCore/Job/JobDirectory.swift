@@ -30,6 +30,12 @@ public struct JobDirectory: Sendable {
             if mkdir(idDirectory + "/" + name, 0o750) == 0 {
                 return JobDirectory(caseId: caseId, idDirectory: idDirectory, name: name)
             }
+            // A purge removed the empty <ID> directory in between: make it again and retry this name.
+            if errno == ENOENT, mkdir(idDirectory, 0o750) == 0 || errno == EEXIST,
+                mkdir(idDirectory + "/" + name, 0o750) == 0
+            {
+                return JobDirectory(caseId: caseId, idDirectory: idDirectory, name: name)
+            }
             if errno != EEXIST { throw .cannotCreate(idDirectory + "/" + name, String(cString: strerror(errno))) }
         }
         throw .cannotCreate(idDirectory + "/" + stamp, "too many jobs in the same second")

@@ -14,7 +14,8 @@ final class SSHServerFixture: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") && findExecutable("ssh") != nil
     }
 
-    init() async throws {
+    /// With `forceCommand`, every session runs that command instead (to make a server that misbehaves).
+    init(forceCommand: String? = nil) async throws {
         directory = try makeTemporaryDirectory("cas-sshd").path
         port = try freeLoopbackPort()
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
@@ -34,6 +35,7 @@ final class SSHServerFixture: @unchecked Sendable {
         KbdInteractiveAuthentication no
         PermitRootLogin prohibit-password
         PidFile \(directory)/sshd.pid
+        \(forceCommand.map { "ForceCommand \($0)" } ?? "")
 
         """.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)
         clientConfig = "\(directory)/ssh_config"
