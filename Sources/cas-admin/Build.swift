@@ -18,6 +18,7 @@ extension CASAdmin {
 
         static func perform(global: GlobalOptions, full: Bool) async throws {
             global.bootstrapLogging()
+            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 _ = try global.loadSettings()
                 throw NotAvailableYet("indexing debuginfo packages (cas-admin -b)")

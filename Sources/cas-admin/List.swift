@@ -18,6 +18,7 @@ extension CASAdmin {
 
         func run() async throws {
             global.bootstrapLogging()
+            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 _ = try global.loadSettings()
                 throw NotAvailableYet("cas-admin list \(what.rawValue)")

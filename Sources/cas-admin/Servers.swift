@@ -15,6 +15,7 @@ extension CASAdmin {
 
         static func perform(global: GlobalOptions) async throws {
             global.bootstrapLogging()
+            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 _ = try global.loadSettings()
                 throw NotAvailableYet("probing analysis servers (cas-admin -s)")

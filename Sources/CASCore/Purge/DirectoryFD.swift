@@ -70,8 +70,11 @@ final class DirectoryFD {
 
     /// Tries an exclusive non-blocking `flock` on this directory (the job and cache lock protocol of
     /// ``DirectoryLock``); false when another process holds a conflicting lock. Kept until close.
-    func tryLockExclusive() -> Bool {
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+    func tryLockExclusive() -> Bool { lock(exclusive: true, wait: false) }
+
+    /// Takes a `flock` on this directory; false when `wait` is false and another process holds a conflicting one.
+    func lock(exclusive: Bool, wait: Bool) -> Bool {
+        while flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)) != 0 {
             if errno == EINTR { continue }
             return false
         }

@@ -19,6 +19,8 @@ public struct PurgeCandidate: Sendable, Equatable, Codable {
     public var ageSource: AgeSource
     /// Allocated bytes of the tree (cache entries; jobs are measured when executed).
     public var footprint: Int64 = 0
+    /// Allocated bytes its removal freed (or would free); set by ``Purger/execute(_:dryRun:)``.
+    public var freed: Int64 = 0
     /// The database key (job directory or cache path) to delete with it, when it has a row.
     public var rowKey: String?
 }

@@ -15,6 +15,8 @@ public struct PurgeReport: Sendable, Equatable, Codable {
     public var running = 0
     public var cacheInUse = 0
 
+    public init(dryRun: Bool) { self.dryRun = dryRun }
+
     /// Removed jobs.
     public var jobs: [PurgeCandidate] { removed.filter { $0.kind == .job } }
     /// Removed cache entries.
@@ -39,5 +41,6 @@ public struct PurgeReport: Sendable, Equatable, Codable {
         return line
     }
 
-    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+    /// "1 job", "3 jobs".
+    public static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
 }

@@ -28,7 +28,11 @@ extension Purger {
                 }
                 touched[candidate.group] = group
             }
-            switch remove(candidate, from: group, remover: &remover) {
+            let before = remover.counter.freed
+            var candidate = candidate
+            let outcome = remove(candidate, from: group, remover: &remover)
+            candidate.freed = remover.counter.freed - before
+            switch outcome {
             case .removed:
                 report.removed.append(candidate)
                 if let row = candidate.rowKey { jobRows.append(row) }
@@ -63,6 +67,7 @@ extension Purger {
 
     /// After removals in `<ID>`: fixes `latest`, and removes `<ID>` when nothing is left in it.
     private func tidy(_ id: String, _ group: DirectoryFD, report: inout PurgeReport) {
+        _ = group.lock(exclusive: true, wait: true)  // as JobDirectory does while it points `latest`
         guard let names = try? group.names() else { return }
         let jobs = names.filter { name in group.lstat(name).map(DirectoryFD.isDirectory) ?? false }
         if let link = group.lstat("latest"), (link.st_mode & S_IFMT) == S_IFLNK {
@@ -75,18 +80,19 @@ extension Purger {
                 }
             }
         }
-        if (try? group.names())?.isEmpty == true, let error = work.remove(id, directory: true), error != ENOENT {
+        if (try? group.names())?.isEmpty == true, let error = work.remove(id, directory: true), error != ENOENT, error != ENOTEMPTY {
             report.failures.append("\(group.path): \(String(cString: strerror(error)))")
         }
     }
 
-    /// The newest of the job directories `names`: by start time from the name, else mtime, then name.
+    /// The newest of the job directories `names`: by the time in the name (else mtime), then the `.N` suffix.
     private func newestJob(_ names: [String], in group: DirectoryFD) -> String? {
-        names.max { a, b in
-            let dateA = JobStamp.date(a) ?? group.lstat(a)?.modified ?? .distantPast
-            let dateB = JobStamp.date(b) ?? group.lstat(b)?.modified ?? .distantPast
-            return (dateA, a) < (dateB, b)
+        func order(_ name: String) -> (Date, Int, String) {
+            let date = JobStamp.date(name) ?? group.lstat(name)?.modified ?? .distantPast
+            let parts = name.split(separator: ".")
+            return (date, parts.count == 7 ? Int(parts[6]) ?? 0 : 1, name)
         }
+        return names.max { order($0) < order($1) }
     }
 
     /// Runs a row deletion; the failure's line, if any.

@@ -28,7 +28,11 @@ extension Purger {
                 }
                 releases[candidate.group] = release
             }
-            switch remove(candidate, from: release, remover: &remover) {
+            let before = remover.counter.freed
+            var candidate = candidate
+            let outcome = remove(candidate, from: release, remover: &remover)
+            candidate.freed = remover.counter.freed - before
+            switch outcome {
             case .removed:
                 report.removed.append(candidate)
                 if let row = candidate.rowKey { rows.append(row) }

@@ -14,11 +14,12 @@ public struct CacheUse: Sendable, Equatable {
 }
 
 extension Store {
+    // Dates decode through GRDB's `Date`, which reads both Unix timestamps and "yyyy-MM-dd HH:mm:ss.SSS" text.
     /// Every job's directory and start time, for purge's age decisions (one query).
     public func jobStarts() throws(StoreError) -> [JobStart] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT directory, startedAt FROM job").map {
-                JobStart(directory: $0["directory"], startedAt: Date(timeIntervalSince1970: $0["startedAt"]))
+                JobStart(directory: $0["directory"], startedAt: $0["startedAt"])
             }
         }
     }
@@ -37,7 +38,7 @@ extension Store {
     public func cacheUses() throws(StoreError) -> [CacheUse] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT path, lastUsed FROM cacheEntry").map {
-                CacheUse(path: $0["path"], lastUsed: Date(timeIntervalSince1970: $0["lastUsed"]))
+                CacheUse(path: $0["path"], lastUsed: $0["lastUsed"])
             }
         }
     }
