@@ -91,3 +91,47 @@ struct PurgeCLITests {
         #expect(object?["dryRun"] as? Bool == true)
     }
 }
+
+@Suite("cas-admin purge on a terminal")
+struct PurgeTerminalTests {
+    /// Runs `cas-admin purge` on a pseudo-terminal (python's pty module) answering `answer`.
+    func purgeOnTerminal(_ f: PurgeCLIFixture, answer: String) throws -> PurgeCLIFixture.Result {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [
+            "-c", "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)",
+            PurgeCLIFixture.binary("cas-admin"), "purge", "--config", f.config,
+        ]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(answer.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return .init(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+    }
+
+    @Test func asksOnceAndKeepsEverythingOnNo() throws {
+        let f = try PurgeCLIFixture()
+        let old = try f.job("Q", daysAgo: 200)
+        let result = try purgeOnTerminal(f, answer: "n\n")
+        #expect(result.stdout.contains("remove 1 job (16.0 KiB)? [y/N]"), "\(result.stdout)")
+        #expect(result.stdout.contains("purged 0 jobs of 0 IDs"))
+        #expect(f.exists(old))
+    }
+
+    @Test func removesOnYes() throws {
+        let f = try PurgeCLIFixture()
+        let old = try f.job("Q", daysAgo: 200)
+        let result = try purgeOnTerminal(f, answer: "y\n")
+        #expect(result.stdout.components(separatedBy: "[y/N]").count == 2, "\(result.stdout)")
+        #expect(result.stdout.contains("purged 1 job of 1 ID, 16.0 KiB freed"))
+        #expect(!f.exists(old))
+    }
+}

@@ -13,8 +13,9 @@ final class DirectoryFD {
     /// Opens the directory at `path`; `followLink` only for the configured root itself.
     init(path: String, followLink: Bool) throws(PurgeError) {
         fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followLink ? 0 : O_NOFOLLOW))
+        let reason = Self.lastError()
         self.path = path
-        guard fd >= 0 else { throw .cannotOpen(path, Self.lastError()) }
+        guard fd >= 0 else { throw .cannotOpen(path, reason) }
     }
 
     private init(fd: Int32, path: String) {
@@ -27,9 +28,11 @@ final class DirectoryFD {
     /// Opens the child directory `name` without following a symlink; nil with the reason when it cannot.
     func child(_ name: String) -> Result<DirectoryFD, PurgeError> {
         let childFD = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        let childPath = path + "/" + name
-        guard childFD >= 0 else { return .failure(.cannotOpen(childPath, Self.lastError())) }
-        return .success(DirectoryFD(fd: childFD, path: childPath))
+        guard childFD >= 0 else {
+            let reason = Self.lastError()
+            return .failure(.cannotOpen(path + "/" + name, reason))
+        }
+        return .success(DirectoryFD(fd: childFD, path: path + "/" + name))
     }
 
     /// `lstat` of the entry `name`, nil when it does not exist or cannot be statted.
@@ -51,8 +54,9 @@ final class DirectoryFD {
     func names() throws(PurgeError) -> [String] {
         let copy = dup(fd)
         guard copy >= 0, let stream = fdopendir(copy) else {
+            let reason = Self.lastError()
             if copy >= 0 { close(copy) }
-            throw .cannotOpen(path, Self.lastError())
+            throw .cannotOpen(path, reason)
         }
         defer { closedir(stream) }
         rewinddir(stream)

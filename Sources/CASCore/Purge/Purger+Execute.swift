@@ -13,38 +13,30 @@ extension Purger {
         report.cacheInUse = plan.cacheInUse
         var remover = TreeRemover(dryRun: dryRun)
         var jobRows: [String] = []
-        var touched: [String: DirectoryFD] = [:]
-        for candidate in plan.jobs {
+        // One `<ID>` open at a time: the plan lists jobs ID by ID.
+        for (id, candidates) in Self.grouped(plan.jobs) {
             let group: DirectoryFD
-            if let open = touched[candidate.group] {
-                group = open
-            } else {
-                switch work.child(candidate.group) {
-                case .success(let open): group = open
-                case .failure(let error):
-                    report.failures.append(error.description)
-                    report.incomplete.append(candidate)
-                    continue
+            switch work.child(id) {
+            case .success(let open): group = open
+            case .failure(let error):
+                report.failures.append(error.description)
+                report.incomplete.append(contentsOf: candidates)
+                continue
+            }
+            for candidate in candidates {
+                let (outcome, done) = remove(candidate, from: group, remover: &remover)
+                switch outcome {
+                case .removed:
+                    report.removed.append(done)
+                    if let row = done.rowKey { jobRows.append(row) }
+                case .running: report.running += 1
+                case .failed: report.incomplete.append(done)
                 }
-                touched[candidate.group] = group
             }
-            let before = remover.counter.freed
-            var candidate = candidate
-            let outcome = remove(candidate, from: group, remover: &remover)
-            candidate.freed = remover.counter.freed - before
-            switch outcome {
-            case .removed:
-                report.removed.append(candidate)
-                if let row = candidate.rowKey { jobRows.append(row) }
-            case .running: report.running += 1
-            case .failed: report.incomplete.append(candidate)
-            }
+            if !dryRun { tidy(id, group, report: &report) }
         }
-        if !dryRun {
-            for (id, group) in touched.sorted(by: { $0.key < $1.key }) { tidy(id, group, report: &report) }
-            if let error = deleteRows({ store throws(StoreError) in try store.deleteJobs(directories: jobRows) }) {
-                report.failures.append(error)
-            }
+        if !dryRun, let error = deleteRows({ store throws(StoreError) in try store.deleteJobs(directories: jobRows) }) {
+            report.failures.append(error)
         }
         executeCache(plan, remover: &remover, report: &report)
         report.failures.append(contentsOf: remover.failures)
@@ -54,15 +46,46 @@ extension Purger {
 
     enum Outcome { case removed, running, failed }
 
-    /// Removes one candidate directory from `group` under its exclusive lock.
-    func remove(_ candidate: PurgeCandidate, from group: DirectoryFD, remover: inout TreeRemover) -> Outcome {
-        guard let st = group.lstat(candidate.name) else { return errno == ENOENT ? .removed : .failed }
-        guard DirectoryFD.isDirectory(st), case .success(let directory) = group.child(candidate.name) else {
-            remover.failures.append("\(candidate.path): no longer a directory; left alone")
-            return .failed
+    /// Consecutive runs of `candidates` with the same group, in order.
+    static func grouped(_ candidates: [PurgeCandidate]) -> [(String, [PurgeCandidate])] {
+        var result: [(String, [PurgeCandidate])] = []
+        for candidate in candidates {
+            if result.last?.0 == candidate.group {
+                result[result.count - 1].1.append(candidate)
+            } else {
+                result.append((candidate.group, [candidate]))
+            }
         }
-        guard directory.tryLockExclusive() else { return .running }
-        return remover.removeDirectory(directory, name: candidate.name, in: group, st: st) ? .removed : .failed
+        return result
+    }
+
+    /// Removes one candidate directory from `group` under its exclusive lock; the outcome, and the
+    /// candidate with the bytes its removal freed.
+    func remove(_ candidate: PurgeCandidate, from group: DirectoryFD, remover: inout TreeRemover)
+        -> (Outcome, PurgeCandidate)
+    {
+        var candidate = candidate
+        let before = remover.counter.freed
+        guard let st = group.lstat(candidate.name) else {
+            if errno == ENOENT { return (.removed, candidate) }
+            remover.failures.append("\(candidate.path): \(DirectoryFD.lastError())")
+            return (.failed, candidate)
+        }
+        guard DirectoryFD.isDirectory(st) else {
+            remover.failures.append("\(candidate.path): no longer a directory; left alone")
+            return (.failed, candidate)
+        }
+        let directory: DirectoryFD
+        switch group.child(candidate.name) {
+        case .success(let open): directory = open
+        case .failure(let error):
+            remover.failures.append(error.description)
+            return (.failed, candidate)
+        }
+        guard directory.tryLockExclusive() else { return (.running, candidate) }
+        let gone = remover.removeDirectory(directory, name: candidate.name, in: group, st: st)
+        candidate.freed = remover.counter.freed - before
+        return (gone ? .removed : .failed, candidate)
     }
 
     /// After removals in `<ID>`: fixes `latest`, and removes `<ID>` when nothing is left in it.

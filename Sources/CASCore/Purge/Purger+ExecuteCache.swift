@@ -13,37 +13,30 @@ extension Purger {
             return
         }
         var rows: [String] = []
-        var releases: [String: DirectoryFD] = [:]
-        for candidate in plan.cachedKernels {
-            let release: DirectoryFD
-            if let open = releases[candidate.group] {
-                release = open
-            } else {
-                switch cache.child(candidate.group) {
-                case .success(let open): release = open
-                case .failure(let error):
-                    report.failures.append(error.description)
-                    report.incomplete.append(candidate)
-                    continue
+        let byRelease = Dictionary(grouping: plan.cachedKernels, by: \.group)
+        for release in byRelease.keys.sorted() {
+            let candidates = byRelease[release] ?? []
+            let group: DirectoryFD
+            switch cache.child(release) {
+            case .success(let open): group = open
+            case .failure(let error):
+                report.failures.append(error.description)
+                report.incomplete.append(contentsOf: candidates)
+                continue
+            }
+            for candidate in candidates {
+                let (outcome, done) = remove(candidate, from: group, remover: &remover)
+                switch outcome {
+                case .removed:
+                    report.removed.append(done)
+                    if let row = done.rowKey { rows.append(row) }
+                case .running: report.cacheInUse += 1
+                case .failed: report.incomplete.append(done)
                 }
-                releases[candidate.group] = release
             }
-            let before = remover.counter.freed
-            var candidate = candidate
-            let outcome = remove(candidate, from: release, remover: &remover)
-            candidate.freed = remover.counter.freed - before
-            switch outcome {
-            case .removed:
-                report.removed.append(candidate)
-                if let row = candidate.rowKey { rows.append(row) }
-            case .running: report.cacheInUse += 1
-            case .failed: report.incomplete.append(candidate)
-            }
+            if !report.dryRun, (try? group.names())?.isEmpty == true { _ = cache.remove(release, directory: true) }
         }
         guard !report.dryRun else { return }
-        for (name, release) in releases where (try? release.names())?.isEmpty == true {
-            _ = cache.remove(name, directory: true)
-        }
         if let error = deleteRows({ store throws(StoreError) in try store.deleteCacheEntries(paths: rows) }) {
             report.failures.append(error)
         }
