@@ -64,8 +64,11 @@ extension CASAdmin {
         /// Asks once on the terminal; true only for an explicit yes.
         static func confirm(_ preview: PurgeReport) -> Bool {
             var what = PurgeReport.count(preview.jobs.count, "job")
-            if !preview.cachedKernels.isEmpty { what += " and " + PurgeReport.count(preview.cachedKernels.count, "cached kernel") }
-            FileHandle.standardError.write(Data("remove \(what) (\(ByteCount.format(preview.bytesFreed)))? [y/N] ".utf8))
+            if !preview.cachedKernels.isEmpty {
+                what += " and " + PurgeReport.count(preview.cachedKernels.count, "cached kernel")
+            }
+            FileHandle.standardError.write(
+                Data("remove \(what) (\(ByteCount.format(preview.bytesFreed)))? [y/N] ".utf8))
             guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
             return answer == "y" || answer == "yes"
         }

@@ -135,3 +135,24 @@ struct PurgeTerminalTests {
         #expect(!f.exists(old))
     }
 }
+
+@Suite("cas-admin purge at scale")
+struct PurgeScaleTests {
+    @Test func manyIDsUnderALowOpenFileLimit() throws {
+        let prlimit = "/usr/bin/prlimit"
+        guard FileManager.default.isExecutableFile(atPath: prlimit) else {
+            print("skipped: needs prlimit (util-linux)")
+            return
+        }
+        let f = try PurgeCLIFixture()
+        for index in 0..<150 {
+            let path = f.work + "/ID\(index)/" + PurgeCLIFixture.stamp(daysAgo: 200)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        let result = try PurgeCLIFixture.execute(
+            prlimit, ["--nofile=64", PurgeCLIFixture.binary("cas-admin"), "purge", "--config", f.config])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("purged 150 jobs of 150 IDs, "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.work).isEmpty)
+    }
+}

@@ -49,7 +49,9 @@ extension Purger {
         }
         guard let limit = debugsLimit else { return }
         var total = kept.reduce(Int64(0)) { $0 + $1.candidate.footprint }
-        for entry in kept.sorted(by: { ($0.candidate.since, $0.candidate.path) < ($1.candidate.since, $1.candidate.path) })
+        for entry in kept.sorted(by: {
+            ($0.candidate.since, $0.candidate.path) < ($1.candidate.since, $1.candidate.path)
+        })
         where total > limit {
             if entry.held {
                 plan.cacheInUse += 1

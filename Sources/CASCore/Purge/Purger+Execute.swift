@@ -103,7 +103,9 @@ extension Purger {
                 }
             }
         }
-        if (try? group.names())?.isEmpty == true, let error = work.remove(id, directory: true), error != ENOENT, error != ENOTEMPTY {
+        if (try? group.names())?.isEmpty == true, let error = work.remove(id, directory: true), error != ENOENT,
+            error != ENOTEMPTY
+        {
             report.failures.append("\(group.path): \(String(cString: strerror(error)))")
         }
     }

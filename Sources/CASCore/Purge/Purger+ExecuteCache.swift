@@ -1,7 +1,8 @@
 import Foundation
 
 extension Purger {
-    /// Evicts the cache entries of `plan`, each under its exclusive lock, then their rows and empty release directories.
+    /// Evicts the cache entries of `plan`, each under its exclusive lock, then their rows and empty
+    /// release directories.
     func executeCache(_ plan: PurgePlan, remover: inout TreeRemover, report: inout PurgeReport) {
         guard !plan.cachedKernels.isEmpty else { return }
         let cache: DirectoryFD

@@ -55,7 +55,9 @@ public final class Purger {
     static func checkedRoot(_ key: String, _ path: String) throws(PurgeError) -> String {
         let trimmed = path.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw .refusedRoot(key: key, path: path, reason: "is not set") }
-        guard trimmed.hasPrefix("/") else { throw .refusedRoot(key: key, path: path, reason: "is not an absolute path") }
+        guard trimmed.hasPrefix("/") else {
+            throw .refusedRoot(key: key, path: path, reason: "is not an absolute path")
+        }
         var st = stat()
         guard stat(trimmed, &st) == 0, DirectoryFD.isDirectory(st) else {
             throw .refusedRoot(key: key, path: path, reason: "is not a directory")

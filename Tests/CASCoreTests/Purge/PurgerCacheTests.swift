@@ -26,7 +26,9 @@ struct PurgerCacheTests {
         #expect(report.cacheInUse == 1)
         let rows = try f.store.cacheUses().map(\.path).sorted()
         #expect(rows == [fresh, held].sorted())
-        #expect(report.summary == "purged 0 jobs of 0 IDs and 2 cached kernels, 16.0 KiB freed; kept 1 cached kernel in use")
+        #expect(
+            report.summary == "purged 0 jobs of 0 IDs and 2 cached kernels, 16.0 KiB freed; kept 1 cached kernel in use"
+        )
     }
 
     @Test func capsTheCacheLeastRecentlyUsedFirstSkippingHeldOnes() throws {
