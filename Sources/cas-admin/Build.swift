@@ -25,6 +25,7 @@ extension CASAdmin {
 
         static func perform(global: GlobalOptions, full: Bool) async throws {
             global.bootstrapLogging()
+            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
                 let store = try Store(path: settings.database)

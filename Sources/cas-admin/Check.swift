@@ -18,6 +18,7 @@ extension CASAdmin {
 
         func run() async throws {
             global.bootstrapLogging()
+            CASAdmin.autoPurge(global)
             let check: InstallationCheck
             do {
                 check = await InstallationCheck.run(settings: try global.loadSettings(printingWarnings: false))

@@ -19,6 +19,7 @@ extension CASAdmin {
 
         func run() async throws {
             global.bootstrapLogging()
+            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
                 switch what {

@@ -24,6 +24,7 @@ extension CASAdmin {
 
         static func perform(global: GlobalOptions) async throws {
             global.bootstrapLogging()
+            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
                 let store = try Store(path: settings.database)

@@ -1,0 +1,45 @@
+import Foundation
+
+extension Purger {
+    /// Evicts the cache entries of `plan`, each under its exclusive lock, then their rows and empty
+    /// release directories.
+    func executeCache(_ plan: PurgePlan, remover: inout TreeRemover, report: inout PurgeReport) {
+        guard !plan.cachedKernels.isEmpty else { return }
+        let cache: DirectoryFD
+        do {
+            cache = try DirectoryFD(path: Self.checkedRoot("debugs", debugs), followLink: true)
+        } catch {
+            report.failures.append(error.description)
+            report.incomplete.append(contentsOf: plan.cachedKernels)
+            return
+        }
+        var rows: [String] = []
+        let byRelease = Dictionary(grouping: plan.cachedKernels, by: \.group)
+        for release in byRelease.keys.sorted() {
+            let candidates = byRelease[release] ?? []
+            let group: DirectoryFD
+            switch cache.child(release) {
+            case .success(let open): group = open
+            case .failure(let error):
+                report.failures.append(error.description)
+                report.incomplete.append(contentsOf: candidates)
+                continue
+            }
+            for candidate in candidates {
+                let (outcome, done) = remove(candidate, from: group, remover: &remover)
+                switch outcome {
+                case .removed:
+                    report.removed.append(done)
+                    if let row = done.rowKey { rows.append(row) }
+                case .running: report.cacheInUse += 1
+                case .failed: report.incomplete.append(done)
+                }
+            }
+            if !report.dryRun, (try? group.names())?.isEmpty == true { _ = cache.remove(release, directory: true) }
+        }
+        guard !report.dryRun else { return }
+        if let error = deleteRows({ store throws(StoreError) in try store.deleteCacheEntries(paths: rows) }) {
+            report.failures.append(error)
+        }
+    }
+}
