@@ -59,5 +59,11 @@ uninstall:
 demo: deps release
 	.build/release/cas-admin check || true
 
+# Benchmarks against the tools a user would otherwise run (see README); results are printed as tables.
+bench: release
+	Scripts/bench
+	Scripts/bench-index
+	Scripts/bench-purge 10000 5
+
 clean:
 	rm -rf .build .build-warnings.log demo
