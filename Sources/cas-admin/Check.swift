@@ -20,7 +20,9 @@ extension CASAdmin {
             global.bootstrapLogging()
             let check: InstallationCheck
             do {
-                check = await InstallationCheck.run(settings: try global.loadSettings(printingWarnings: false))
+                let settings = try global.loadSettings(printingWarnings: false)
+                sweepAbandonedJobs(settings)
+                check = await InstallationCheck.run(settings: settings)
             } catch {
                 check = .configFailed(error)
             }

@@ -24,7 +24,7 @@ extension CASAdmin {
         static func perform(global: GlobalOptions, days: Int?, dryRun: Bool, yes: Bool) async throws {
             global.bootstrapLogging()
             try await reportingErrors("cas-admin") {
-                _ = try global.loadSettings()
+                sweepAbandonedJobs(try global.loadSettings())
                 throw NotAvailableYet("purging jobs (cas-admin -p)")
             }
         }
