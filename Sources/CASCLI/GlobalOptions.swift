@@ -39,7 +39,9 @@ public struct GlobalOptions: ParsableArguments {
 
 /// Records jobs whose process died (``AbandonedJobs``) before an admin command runs, one warning line each.
 /// Best effort: a missing database is left uncreated, and a store error is left for the command itself to report.
+/// Also restricts the umask (``Privileges/restrictUmask()``), as every admin command starts here.
 public func sweepAbandonedJobs(_ settings: Settings) {
+    Privileges.restrictUmask()
     guard FileManager.default.fileExists(atPath: settings.database),
         let store = try? Store(path: settings.database),
         let swept = try? AbandonedJobs.sweep(store: store)

@@ -47,19 +47,16 @@ struct RobustnessFaultTests {
         let fixtures = try JobWorld.fixtures()
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        // A slow upload: 3 GiB of zeros (gzip-compressed) ahead of the dump in a tar.
+        // A slow upload: 1 GiB of random bytes ahead of the dump in a tar (about a second of copying).
         try JobWorld.sh(
-            "cd \"$0\" && head -c 3G /dev/zero | gzip -1 > zeros.gz && cp \"$1\" vmcore.flat && tar -cf slow.tar zeros.gz vmcore.flat",
+            "cd \"$0\" && head -c 1G /dev/urandom > noise && cp \"$1\" vmcore.flat && tar -cf slow.tar noise vmcore.flat && rm noise",
             base, fixtures + "/vmcore.flat")
         let job = try Robustness.Spawned("cas", ["-i", "k-unpacking", "-f", base + "/slow.tar"], base: base)
-        var seen = false
-        #expect(Robustness.until {
-            guard let row = Robustness.jobs(base, caseId: "k-unpacking").first else { return false }
-            seen = row.state == .unpacking
-            return !JobWorld.listing(row.directory).filter { $0.hasPrefix("zeros") }.isEmpty
-        }, "the job started writing the upload")
-        #expect(seen)
+        #expect(Robustness.until { Robustness.jobs(base, caseId: "k-unpacking").first?.state == .unpacking },
+            "the job is unpacking")
+        #expect(job.process.isRunning)
         _ = try job.kill9()
+        #expect(job.process.terminationReason == .uncaughtSignal, "killed, not finished")
         try expectRecovery(base, "k-unpacking", killedIn: .unpacking, dump: fixtures + "/vmcore.flat")
     }
 
@@ -100,7 +97,7 @@ struct RobustnessFaultTests {
         let message = result.stderr.lowercased()
         switch how {
         case "missing": #expect(message.contains(crash.lowercased()) && message.contains("no such file"), "\(result.stderr)")
-        case "not-executable": #expect(message.contains("permission denied") || message.contains("not executable"), "\(result.stderr)")
+        case "not-executable": #expect(message.contains("not executable (mode 644)"), "\(result.stderr)")
         default: #expect(message.contains("signal") || message.contains("killed"), "\(result.stderr)")
         }
         let row = try #require(Robustness.jobs(base, caseId: "bad-\(how)").first)
@@ -131,5 +128,77 @@ struct RobustnessFaultTests {
         let result = try JobWorld.run("cas-admin", ["build"], base: base)
         #expect(result.status == 78, "\(result.stderr)")
         #expect(result.stderr.contains(base + "/cas.db"), "\(result.stderr)")
+    }
+
+    /// Found while building these tests: an all-zero member in a tar fails intake with libarchive's
+    /// "archive_read_data_block invoked … in state 'eof'" (Archive area; recorded as a known issue).
+    @Test func aTarWithAnAllZeroMemberIsUnpacked() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try JobWorld.sh(
+            "cd \"$0\" && head -c 1M /dev/zero > zeros && cp \"$1\" vmcore.flat && tar -cf z.tar zeros vmcore.flat",
+            base, fixtures + "/vmcore.flat")
+        let result = try JobWorld.run("cas", ["-i", "zeros", "-f", base + "/z.tar"], base: base)
+        withKnownIssue("all-zero tar member: libarchive state 'eof' error in intake") {
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+    }
+
+    // MARK: a full disk
+
+    /// Mounts a 16 MiB tmpfs on `path` (root only); nil with the reason when mounting is not permitted.
+    static func smallDisk(_ path: String) -> String? {
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        do {
+            try JobWorld.sh("mount -t tmpfs -o size=16m tmpfs \"$0\" 2>&1", path)
+            return nil
+        } catch { return "cannot mount a tmpfs (needs root): \(error)" }
+    }
+
+    @Test func aFullDiskDuringIntakeFailsClearlyAndLeavesNoPartialDump() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        if let reason = Self.smallDisk(base + "/work") {
+            print("skipped: \(reason)")
+            return
+        }
+        defer { _ = try? JobWorld.sh("umount \"$0\"", base + "/work") }
+        // A plain dump: refused before writing (its size is known). Compressed: the disk fills while writing.
+        try JobWorld.sh("gzip -1 -c \"$0\" > \"$1\"", fixtures + "/vmcore.elf", base + "/vmcore.elf.gz")
+        for (n, upload) in [fixtures + "/vmcore.elf", base + "/vmcore.elf.gz"].enumerated() {
+            let result = try JobWorld.run("cas", ["-i", "full-\(n)", "-f", upload], base: base)
+            #expect(result.status == 73, "\(result.stderr)")
+            #expect(
+                result.stderr.contains("No space left on device") || result.stderr.contains("16.0 MiB free on"),
+                "\(result.stderr)")
+            let left = JobWorld.listing(base + "/work/full-\(n)")
+            #expect(!left.contains { $0.hasSuffix("vmcore.elf") || $0.contains(".part") }, "partial dump left: \(left)")
+            let row = try #require(Robustness.jobs(base, caseId: "full-\(n)").first)
+            #expect(row.state == .failed && row.step == "unpacking")
+        }
+    }
+
+    @Test func aFullDiskDuringExtractionFailsClearlyAndLeavesNoPartialVmlinux() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        if let reason = Self.smallDisk(base + "/debugs") {
+            print("skipped: \(reason)")
+            return
+        }
+        defer { _ = try? JobWorld.sh("umount \"$0\"", base + "/debugs") }
+        let result = try JobWorld.run("cas", ["-i", "full-x", "-f", fixtures + "/vmcore.flat"], base: base)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
+        let left = JobWorld.listing(base + "/debugs")
+        #expect(!left.contains { $0.hasSuffix("vmlinux") || $0.contains(".part") }, "partial vmlinux left: \(left)")
+        let row = try #require(Robustness.jobs(base, caseId: "full-x").first)
+        #expect(row.state == .failed && row.step == "extracting")
+        // With room again, the next job extracts and completes.
+        _ = try? JobWorld.sh("umount \"$0\"", base + "/debugs")
+        let next = try JobWorld.run("cas", ["-i", "full-x", "-f", fixtures + "/vmcore.flat"], base: base)
+        #expect(next.status == 0, "\(next.stderr)")
     }
 }
