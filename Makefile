@@ -64,8 +64,8 @@ robustness: deps
 	@$(SWIFT) build --build-tests 2>&1 | grep -E "error|warning:" || true
 	@set -o pipefail; CAS_ROBUSTNESS=1 $(SWIFT) test --no-parallel --filter 'Robustness' 2>&1 | tee .robustness.log; \
 	status=$$?; \
-	passed=$$(grep -cE '^.{0,4}Test .*(passed after)' .robustness.log); \
-	failed=$$(grep -cE '^.{0,4}Test .* failed after' .robustness.log); \
+	passed=$$(grep -E '^.{0,4}Test .* passed after' .robustness.log | grep -cv 'Test run with'); \
+	failed=$$(grep -E '^.{0,4}Test .* failed after' .robustness.log | grep -cv 'Test run with'); \
 	echo "$$passed passed, $$failed failed"; exit $$status
 
 # libFuzzer over the parsers: each target for FUZZ_RUNS inputs (or FUZZ_SECONDS), seeds in .build/fuzz-corpus.

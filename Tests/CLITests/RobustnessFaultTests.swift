@@ -165,16 +165,20 @@ struct RobustnessFaultTests {
             return
         }
         defer { _ = try? JobWorld.sh("umount \"$0\"", base + "/work") }
-        // A plain dump: refused before writing (its size is known). Compressed: the disk fills while writing.
-        try JobWorld.sh("gzip -1 -c \"$0\" > \"$1\"", fixtures + "/vmcore.elf", base + "/vmcore.elf.gz")
-        for (n, upload) in [fixtures + "/vmcore.elf", base + "/vmcore.elf.gz"].enumerated() {
+        // A plain dump: refused before writing (its size is known). A tar.gz with 32 MiB of random bytes
+        // (not sparse, size unknown up front): the disk fills while writing.
+        try JobWorld.sh(
+            "cd \"$0\" && head -c 32M /dev/urandom > noise && cp \"$1\" vmcore.flat && tar -czf full.tar.gz noise vmcore.flat",
+            base, fixtures + "/vmcore.flat")
+        for (n, upload) in [fixtures + "/vmcore.elf", base + "/full.tar.gz"].enumerated() {
             let result = try JobWorld.run("cas", ["-i", "full-\(n)", "-f", upload], base: base)
             #expect(result.status == 73, "\(result.stderr)")
             #expect(
                 result.stderr.contains("No space left on device") || result.stderr.contains("16.0 MiB free on"),
                 "\(result.stderr)")
             let left = JobWorld.listing(base + "/work/full-\(n)")
-            #expect(!left.contains { $0.hasSuffix("vmcore.elf") || $0.contains(".part") }, "partial dump left: \(left)")
+            #expect(!left.contains { $0.hasSuffix("vmcore.elf") || $0.hasSuffix("noise") || $0.contains(".part") },
+                "partial member left: \(left)")
             let row = try #require(Robustness.jobs(base, caseId: "full-\(n)").first)
             #expect(row.state == .failed && row.step == "unpacking")
         }
