@@ -83,7 +83,7 @@ fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p .build/fuzz-crashers/$$t; \
 		echo "fuzz $$t: $(FUZZ_RUNS) runs"; \
-		CAS_FUZZ_TARGET=$$t $(FUZZ_BIN) -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -detect_leaks=0 \
+		ASAN_OPTIONS=detect_leaks=0 CAS_FUZZ_TARGET=$$t $(FUZZ_BIN) -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -detect_leaks=0 \
 			-artifact_prefix=.build/fuzz-crashers/$$t/ -print_final_stats=1 .build/fuzz-corpus/$$t \
 			2> .build/fuzz-$$t.log || { tail -40 .build/fuzz-$$t.log; exit 1; }; \
 		grep -E "stat::number_of_executed_units" .build/fuzz-$$t.log; \
