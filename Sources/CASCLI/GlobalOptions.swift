@@ -37,6 +37,20 @@ public struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// Records jobs whose process died (``AbandonedJobs``) before an admin command runs, one warning line each.
+/// Best effort: a missing database is left uncreated, and a store error is left for the command itself to report.
+/// Also restricts the umask (``Privileges/restrictUmask()``), as every admin command starts here.
+public func sweepAbandonedJobs(_ settings: Settings) {
+    Privileges.restrictUmask()
+    guard FileManager.default.fileExists(atPath: settings.database),
+        let store = try? Store(path: settings.database),
+        let swept = try? AbandonedJobs.sweep(store: store)
+    else { return }
+    for job in swept {
+        FileHandle.standardError.write(Data("warning: job \(job.directory) abandoned (its process died while \(job.step.rawValue))\n".utf8))
+    }
+}
+
 /// Runs a command body, turning a ``CASError`` into one line on standard error and its exit status.
 public func reportingErrors<T>(_ tool: String, _ body: () async throws -> T) async throws -> T {
     do {

@@ -6,11 +6,14 @@ import CASCore
     import Darwin
 #endif
 
-/// The parsers the fuzzer can drive, by name (`CAS_FUZZ_TARGET`, default `dump`). Other parsers
-/// (INI, RPM, deb/ar) add an entry here.
+/// The parsers the fuzzer can drive, by name (`CAS_FUZZ_TARGET`, default `dump`):
+/// `dump` (dump headers), `ini` (INIFile + Settings.parse), `rpm` (RPMHeader + RPMPackage), `deb` (ar/deb).
 enum FuzzTargets {
     static let all: [String: @Sendable ([UInt8]) -> Void] = [
-        "dump": fuzzDump
+        "dump": fuzzDump,
+        "ini": fuzzINI,
+        "rpm": fuzzRPM,
+        "deb": fuzzDeb,
     ]
 
     static let selected: @Sendable ([UInt8]) -> Void = {
@@ -34,6 +37,55 @@ enum FuzzTargets {
                 precondition(!error.description.isEmpty)
             }
         }
+    }
+}
+
+extension FuzzTargets {
+    /// The INI syntax and the settings built from it (every key's validation).
+    static func fuzzINI(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let file = try? INIFile(parsing: text) {
+            for section in file.sections { _ = file.value(section.name, section.entries.first?.key ?? "x") }
+        }
+        do {
+            _ = try Settings.parse(text, path: "/fuzz/cas.conf", base: "/fuzz")
+        } catch {
+            precondition(!error.description.isEmpty)
+        }
+    }
+
+    /// RPM: the pure header parser over bytes, then the whole reader (lead, signature, main header, file list).
+    static func fuzzRPM(_ bytes: [UInt8]) {
+        if let header = RPMHeader.parse(bytes) {
+            for tag in header.values.keys.prefix(64) {
+                if let known = RPMTag(rawValue: tag) {
+                    _ = header.string(known)
+                    _ = header.strings(known)
+                    _ = header.integers(known)
+                }
+            }
+        }
+        withScratchFile(bytes, suffix: ".rpm") { path in
+            do { _ = try RPMPackage.read(path: path) } catch { precondition(!"\(error)".isEmpty) }
+        }
+    }
+
+    /// Debian packages: the ar container, control.tar.* and its control/md5sums.
+    static func fuzzDeb(_ bytes: [UInt8]) {
+        withScratchFile(bytes, suffix: ".deb") { path in
+            do { _ = try DebPackage.read(path: path) } catch { precondition(!"\(error)".isEmpty) }
+        }
+    }
+
+    /// The readers take a path: writes the input to one per-process scratch file (tmpfs when available).
+    static func withScratchFile(_ bytes: [UInt8], suffix: String, _ body: (String) -> Void) {
+        let directory = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+        let path = "\(directory)/cas-fuzz-\(getpid())\(suffix)"
+        guard let file = fopen(path, "wb") else { return }
+        _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        fclose(file)
+        body(path)
+        unlink(path)
     }
 }
 

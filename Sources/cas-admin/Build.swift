@@ -28,6 +28,7 @@ extension CASAdmin {
             CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
+                sweepAbandonedJobs(settings)
                 let store = try Store(path: settings.database)
                 let terminal = isatty(STDERR_FILENO) == 1
                 let indexer = DebuginfoIndexer(settings: settings, store: store)

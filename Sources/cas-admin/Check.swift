@@ -21,7 +21,9 @@ extension CASAdmin {
             CASAdmin.autoPurge(global)
             let check: InstallationCheck
             do {
-                check = await InstallationCheck.run(settings: try global.loadSettings(printingWarnings: false))
+                let settings = try global.loadSettings(printingWarnings: false)
+                sweepAbandonedJobs(settings)
+                check = await InstallationCheck.run(settings: settings)
             } catch {
                 check = .configFailed(error)
             }

@@ -22,6 +22,7 @@ extension CASAdmin {
             CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
+                sweepAbandonedJobs(settings)
                 switch what {
                 case .servers: try listServers(Store(path: settings.database))
                 case .jobs: try listJobs(Store(path: settings.database))

@@ -27,6 +27,7 @@ extension CASAdmin {
             CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
+                sweepAbandonedJobs(settings)
                 let store = try Store(path: settings.database)
                 let list = ServerList.load(
                     configured: settings.serverHosts, knownHostsPath: ServerList.knownHostsPath(for: settings.casUser))

@@ -61,7 +61,9 @@ struct CAS: AsyncParsableCommand {
         try validateJob()
         global.bootstrapLogging()
         let report = try await reportingErrors("cas") { () async throws -> JobReport in
+            Privileges.restrictUmask()
             let settings = try global.loadSettings()
+            try Privileges.dropRoot(to: settings.casUser)
             let mailer = try MailDelivery.prepare(settings: settings, recipients: email)
             let store = try Store(path: settings.database)
             let file = URL(fileURLWithPath: self.file!).standardizedFileURL.path

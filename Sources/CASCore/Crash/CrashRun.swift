@@ -31,6 +31,18 @@ public struct CrashRun: Sendable {
     /// The argument array crash is given.
     public var arguments: [String] { ["-s", vmlinux, dump, "-i", input] }
 
+    /// Why the program at `path` cannot be started, when the file says so: missing, a directory, or not executable.
+    static func launchProblem(_ path: String) -> String? {
+        guard path.contains("/") else { return "not found on PATH" }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "no such file" }
+        if info.st_mode & S_IFMT == S_IFDIR { return "is a directory" }
+        if access(path, X_OK) != 0 || info.st_mode & 0o111 == 0 {
+            return "not executable (mode \(String(info.st_mode & 0o7777, radix: 8)))"
+        }
+        return nil
+    }
+
     /// Runs crash with no terminal (stdin `/dev/null`), stdout and stderr together in `output`.
     ///
     /// Throws `.timedOut` (partial outputs kept) or `.failed` carrying crash's own last lines.
@@ -48,7 +60,7 @@ public struct CrashRun: Sendable {
             result = try await command.run()
         } catch {
             guard case .cannotStart(_, let why) = error else { throw .cannotStart(crash, "\(error)") }
-            throw .cannotStart(crash, why)
+            throw .cannotStart(crash, Self.launchProblem(Self.resolve(crash)) ?? why)
         }
         if result.timedOut { throw .timedOut(seconds: timeoutSeconds, directory: directory) }
         guard result.succeeded else {

@@ -1,0 +1,208 @@
+import CASCore
+import Foundation
+import Testing
+
+/// Faults injected into real jobs (`make robustness`; set CAS_ROBUSTNESS=1): `kill -9` mid-step, a full disk,
+/// a broken database, a broken `crash`.
+@Suite(
+    .serialized,
+    .enabled(if: Robustness.enabled, "set CAS_ROBUSTNESS=1 (make robustness)"),
+    .enabled(if: findExecutable("crash") != nil && findExecutable("rpmbuild") != nil, "needs crash and rpm"))
+struct RobustnessFaultTests {
+    /// After a kill: the next `cas-admin` run marks the job abandoned in `step`, and the next job of the ID works.
+    func expectRecovery(_ base: String, _ caseId: String, killedIn step: JobRecord.State, dump: String) throws {
+        let listed = try JobWorld.run("cas-admin", ["list", "jobs", "--json"], base: base)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stderr.contains("abandoned (its process died while \(step.rawValue))"), "\(listed.stderr)")
+        let killed = try #require(Robustness.jobs(base, caseId: caseId).first)
+        #expect(killed.state == .abandoned && killed.step == step.rawValue && killed.finishedAt != nil)
+        // A second sweep changes nothing.
+        let again = try JobWorld.run("cas-admin", ["list", "jobs"], base: base)
+        #expect(!again.stderr.contains("abandoned ("))
+        try Robustness.resetConfig(base)
+        let next = try JobWorld.run("cas", ["-i", caseId, "-f", dump], base: base)
+        #expect(next.status == 0, "\(next.stderr)")
+        let rows = Robustness.jobs(base, caseId: caseId)
+        #expect(rows.map(\.state) == [.done, .abandoned])
+        let latest = try FileManager.default.destinationOfSymbolicLink(atPath: base + "/work/\(caseId)/latest")
+        #expect(next.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("/" + latest))
+    }
+
+    @Test func killedWhileAnalysingIsAbandonedAndTheNextRunWorks() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try Robustness.configure(base, "[advanced]\ncrash = \(try Robustness.slowCrash(base))")
+        let job = try Robustness.Spawned("cas", ["-i", "k-analysing", "-f", fixtures + "/vmcore.flat"], base: base)
+        let ready = base + "/crash-ready"
+        #expect(Robustness.until { FileManager.default.fileExists(atPath: ready) }, "the slow crash started")
+        #expect(Robustness.jobs(base, caseId: "k-analysing").first?.state == .analysing)
+        _ = try job.kill9()
+        #expect(job.process.terminationReason == .uncaughtSignal)
+        if let pid = Int32(JobWorld.read(ready).trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+        try expectRecovery(base, "k-analysing", killedIn: .analysing, dump: fixtures + "/vmcore.flat")
+    }
+
+    @Test func killedWhileUnpackingIsAbandonedAndTheNextRunWorks() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        // A slow upload: 1 GiB of random bytes ahead of the dump in a tar (about a second of copying).
+        try JobWorld.sh(
+            "cd \"$0\" && head -c 1G /dev/urandom > noise && cp \"$1\" vmcore.flat && tar -cf slow.tar noise vmcore.flat && rm noise",
+            base, fixtures + "/vmcore.flat")
+        let job = try Robustness.Spawned("cas", ["-i", "k-unpacking", "-f", base + "/slow.tar"], base: base)
+        #expect(Robustness.until { Robustness.jobs(base, caseId: "k-unpacking").first?.state == .unpacking },
+            "the job is unpacking")
+        #expect(job.process.isRunning)
+        _ = try job.kill9()
+        #expect(job.process.terminationReason == .uncaughtSignal, "killed, not finished")
+        try expectRecovery(base, "k-unpacking", killedIn: .unpacking, dump: fixtures + "/vmcore.flat")
+    }
+
+    @Test func aRunningJobIsNotAbandonedByTheSweep() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try Robustness.configure(base, "[advanced]\ncrash = \(try Robustness.slowCrash(base))")
+        let job = try Robustness.Spawned("cas", ["-i", "alive", "-f", fixtures + "/vmcore.flat"], base: base)
+        #expect(Robustness.until { FileManager.default.fileExists(atPath: base + "/crash-ready") })
+        let listed = try JobWorld.run("cas-admin", ["list", "jobs"], base: base)
+        #expect(!listed.stderr.contains("abandoned"))
+        #expect(Robustness.jobs(base, caseId: "alive").first?.state == .analysing)
+        _ = try job.kill9()
+        if let pid = Int32(JobWorld.read(base + "/crash-ready").trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGKILL)
+        }
+    }
+
+    // MARK: a broken crash
+
+    @Test(arguments: ["missing", "not-executable", "killed"])
+    func aBrokenCrashFailsTheJobWithStatus70(_ how: String) throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let crash = base + "/bad-crash"
+        switch how {
+        case "not-executable": try "#!/bin/sh\nexit 0\n".write(toFile: crash, atomically: true, encoding: .utf8)
+        case "killed":
+            try "#!/bin/sh\nkill -9 $$\n".write(toFile: crash, atomically: true, encoding: .utf8)
+            chmod(crash, 0o755)
+        default: break
+        }
+        try Robustness.configure(base, "[advanced]\ncrash = \(crash)")
+        let result = try JobWorld.run("cas", ["-i", "bad-\(how)", "-f", fixtures + "/vmcore.flat"], base: base)
+        #expect(result.status == 70, "\(result.stderr)")
+        let message = result.stderr.lowercased()
+        switch how {
+        case "missing": #expect(message.contains(crash.lowercased()) && message.contains("no such file"), "\(result.stderr)")
+        case "not-executable": #expect(message.contains("not executable (mode 644)"), "\(result.stderr)")
+        default: #expect(message.contains("signal") || message.contains("killed"), "\(result.stderr)")
+        }
+        let row = try #require(Robustness.jobs(base, caseId: "bad-\(how)").first)
+        #expect(row.state == .failed && row.step == "analysing")
+    }
+
+    // MARK: a broken database
+
+    @Test(arguments: ["cas", "cas-admin"])
+    func aCorruptDatabaseIsNamedAndExits78(_ tool: String) throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        for suffix in ["", "-wal", "-shm"] { unlink(base + "/cas.db" + suffix) }
+        try Data(repeating: 0x5a, count: 8192).write(to: URL(fileURLWithPath: base + "/cas.db"))
+        let arguments = tool == "cas" ? ["-i", "corrupt", "-f", fixtures + "/vmcore.flat"] : ["list", "jobs"]
+        let result = try JobWorld.run(tool, arguments, base: base)
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains(base + "/cas.db"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
+    @Test func anUnreadableDatabaseIsNamedAndExits78() throws {
+        let base = try JobWorld.tree(indexed: false)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        // A directory where the database should be: unreadable as a file, even for root.
+        try FileManager.default.createDirectory(atPath: base + "/cas.db", withIntermediateDirectories: true)
+        let result = try JobWorld.run("cas-admin", ["build"], base: base)
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains(base + "/cas.db"), "\(result.stderr)")
+    }
+
+    /// Found while building these tests: an all-zero member in a tar fails intake with libarchive's
+    /// "archive_read_data_block invoked … in state 'eof'" (Archive area; recorded as a known issue).
+    @Test func aTarWithAnAllZeroMemberIsUnpacked() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try JobWorld.sh(
+            "cd \"$0\" && head -c 1M /dev/zero > zeros && cp \"$1\" vmcore.flat && tar -cf z.tar zeros vmcore.flat",
+            base, fixtures + "/vmcore.flat")
+        let result = try JobWorld.run("cas", ["-i", "zeros", "-f", base + "/z.tar"], base: base)
+        withKnownIssue("all-zero tar member: libarchive state 'eof' error in intake") {
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+    }
+
+    // MARK: a full disk
+
+    /// Mounts a 16 MiB tmpfs on `path` (root only); nil with the reason when mounting is not permitted.
+    static func smallDisk(_ path: String) -> String? {
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        do {
+            try JobWorld.sh("mount -t tmpfs -o size=16m tmpfs \"$0\" 2>&1", path)
+            return nil
+        } catch { return "cannot mount a tmpfs (needs root): \(error)" }
+    }
+
+    @Test func aFullDiskDuringIntakeFailsClearlyAndLeavesNoPartialDump() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        if let reason = Self.smallDisk(base + "/work") {
+            print("skipped: \(reason)")
+            return
+        }
+        defer { _ = try? JobWorld.sh("umount \"$0\"", base + "/work") }
+        // A plain dump: refused before writing (its size is known). A tar.gz with 32 MiB of random bytes
+        // (not sparse, size unknown up front): the disk fills while writing.
+        try JobWorld.sh(
+            "cd \"$0\" && head -c 32M /dev/urandom > noise && cp \"$1\" vmcore.flat && tar -czf full.tar.gz noise vmcore.flat",
+            base, fixtures + "/vmcore.flat")
+        for (n, upload) in [fixtures + "/vmcore.elf", base + "/full.tar.gz"].enumerated() {
+            let result = try JobWorld.run("cas", ["-i", "full-\(n)", "-f", upload], base: base)
+            #expect(result.status == 73, "\(result.stderr)")
+            #expect(
+                result.stderr.contains("No space left on device") || result.stderr.contains("16.0 MiB free on"),
+                "\(result.stderr)")
+            let left = JobWorld.listing(base + "/work/full-\(n)")
+            #expect(!left.contains { $0.hasSuffix("vmcore.elf") || $0.hasSuffix("noise") || $0.contains(".part") },
+                "partial member left: \(left)")
+            let row = try #require(Robustness.jobs(base, caseId: "full-\(n)").first)
+            #expect(row.state == .failed && row.step == "unpacking")
+        }
+    }
+
+    @Test func aFullDiskDuringExtractionFailsClearlyAndLeavesNoPartialVmlinux() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        if let reason = Self.smallDisk(base + "/debugs") {
+            print("skipped: \(reason)")
+            return
+        }
+        defer { _ = try? JobWorld.sh("umount \"$0\"", base + "/debugs") }
+        let result = try JobWorld.run("cas", ["-i", "full-x", "-f", fixtures + "/vmcore.flat"], base: base)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
+        let left = JobWorld.listing(base + "/debugs")
+        #expect(!left.contains { $0.hasSuffix("vmlinux") || $0.contains(".part") }, "partial vmlinux left: \(left)")
+        let row = try #require(Robustness.jobs(base, caseId: "full-x").first)
+        #expect(row.state == .failed && row.step == "extracting")
+        // With room again, the next job extracts and completes.
+        _ = try? JobWorld.sh("umount \"$0\"", base + "/debugs")
+        let next = try JobWorld.run("cas", ["-i", "full-x", "-f", fixtures + "/vmcore.flat"], base: base)
+        #expect(next.status == 0, "\(next.stderr)")
+    }
+}

@@ -1,0 +1,92 @@
+import CASCore
+import Foundation
+
+/// Helpers for the robustness suites (`make robustness`, `CAS_ROBUSTNESS=1`): processes started together,
+/// killed at a chosen moment, and the jobs table read back.
+enum Robustness {
+    /// The suites are slow (many real jobs), so they run only when `CAS_ROBUSTNESS` is set.
+    static let enabled = ProcessInfo.processInfo.environment["CAS_ROBUSTNESS"] != nil
+
+    /// A started binary whose output goes to files under its tree.
+    final class Spawned: @unchecked Sendable {
+        let process = Process()
+        let out: String
+        let err: String
+
+        init(_ tool: String, _ arguments: [String], base: String) throws {
+            let tag = UUID().uuidString
+            out = base + "/.\(tag).out"
+            err = base + "/.\(tag).err"
+            _ = FileManager.default.createFile(atPath: out, contents: nil)
+            _ = FileManager.default.createFile(atPath: err, contents: nil)
+            process.executableURL = URL(fileURLWithPath: DebuginfoCLI.binaries + "/" + tool)
+            process.arguments = arguments + ["--config", base + "/cas.conf"]
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+            try process.run()
+        }
+
+        /// Waits for the exit and returns status and output.
+        func wait() throws -> DebuginfoCLI.Output {
+            process.waitUntilExit()
+            return try DebuginfoCLI.collect(process, out, err)
+        }
+
+        /// `kill -9`, then waits.
+        func kill9() throws -> DebuginfoCLI.Output {
+            kill(process.processIdentifier, SIGKILL)
+            return try wait()
+        }
+    }
+
+    /// Polls (every 10 ms, up to `seconds`) until `condition` holds; false on timeout.
+    static func until(seconds: Double = 120, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
+    }
+
+    /// The jobs table of the tree at `base`, read directly.
+    static func jobs(_ base: String, caseId: String? = nil) -> [JobRecord] {
+        guard let store = try? Store(path: base + "/cas.db") else { return [] }
+        return (try? store.jobs(caseId: caseId)) ?? []
+    }
+
+    /// A fake `crash` that announces itself in `base/crash-ready` (its pid) and then sleeps, so a test can
+    /// kill `cas` while it is analysing. Returns the script's path.
+    static func slowCrash(_ base: String) throws -> String {
+        let path = base + "/slow-crash"
+        try """
+        #!/bin/sh
+        echo $$ > "\(base)/crash-ready.tmp" && mv "\(base)/crash-ready.tmp" "\(base)/crash-ready"
+        exec sleep 600
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    /// Rewrites `base/cas.conf`, appending `lines` (e.g. an `[advanced]` section).
+    static func configure(_ base: String, _ lines: String) throws {
+        let conf = base + "/cas.conf"
+        try (JobWorld.read(conf) + "\n" + lines + "\n").write(toFile: conf, atomically: true, encoding: .utf8)
+    }
+
+    /// Restores the configuration written by ``JobWorld/tree(indexed:extra:)`` (drops appended sections).
+    static func resetConfig(_ base: String) throws {
+        let conf = base + "/cas.conf"
+        let text = JobWorld.read(conf)
+        let kept = text.components(separatedBy: "\n[advanced]").first ?? text
+        try kept.write(toFile: conf, atomically: true, encoding: .utf8)
+    }
+
+    /// Job directories (not `latest`) of `caseId` under the tree's work directory.
+    static func jobDirectories(_ base: String, _ caseId: String) -> [String] {
+        let dir = base + "/work/" + caseId
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+            .filter { $0 != "latest" && !$0.hasPrefix(".") }.map { dir + "/" + $0 }.sorted()
+    }
+}
