@@ -91,10 +91,12 @@ uninstall:
 
 # Regenerates Docs/man/cas.1 and cas-admin.8 from the argument parsers (swift-argument-parser's
 # generate-manual plugin); cas.conf.5 is written by hand. The pages are committed so install works offline.
-man:
-	$(SWIFT) package --allow-writing-to-package-directory generate-manual --output-directory .build/man
-	sed '1,/^\.Dt/ s/^\.Dt CAS-ADMIN 1/.Dt CAS-ADMIN 8/' .build/man/cas-admin.1 > Docs/man/cas-admin.8
-	cp .build/man/cas.1 Docs/man/cas.1
+man: release
+	mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration release \
+		--authors "CAS maintainers" --output-directory .build/man
+	sed -e 's/^\.Dt CAS-ADMIN 1$$/.Dt CAS-ADMIN 8/' -e 's/^$$/.Pp/' .build/man/cas-admin.1 > Docs/man/cas-admin.8
+	sed 's/^$$/.Pp/' .build/man/cas.1 > Docs/man/cas.1
 
 # The whole pipeline on a real crash dump under demo/ (see Scripts/demo; Scripts/make-demo-crash builds a
 # dump when ../shared/fixtures is not beside the checkout).
