@@ -23,7 +23,9 @@ struct DemoClone: Sendable {
     static func shared() throws -> DemoClone {
         lock.lock()
         defer { lock.unlock() }
-        if made == nil { made = Result { try make() } }
+        if made == nil {
+            do { made = .success(try make()) } catch { made = .failure(error) }
+        }
         return try made!.get()
     }
 
@@ -57,7 +59,9 @@ struct DemoClone: Sendable {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script] + arguments
         do {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+                throw TestFailure("cannot create \(log.path)")
+            }
             let handle = try FileHandle(forWritingTo: log)
             process.standardOutput = handle
             process.standardError = handle
