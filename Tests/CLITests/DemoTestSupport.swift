@@ -9,6 +9,8 @@ struct DemoClone: Sendable {
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var made: Result<DemoClone, TestFailure>?
+    /// The temporary clone (a few hundred MB with its build), removed when the test process exits.
+    nonisolated(unsafe) private static var toRemove: String?
 
     static var packageRoot: String {
         var url = URL(fileURLWithPath: #filePath)
@@ -38,6 +40,8 @@ struct DemoClone: Sendable {
         let root = base + "/cas"
         do {
             try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+            toRemove = base
+            atexit { if let base = DemoClone.toRemove { try? FileManager.default.removeItem(atPath: base) } }
             try FileManager.default.createSymbolicLink(atPath: base + "/shared", withDestinationPath: shared)
             try sh("git clone -q \"$0\" \"$1\"", packageRoot, root)
             let output = try sh("make -C \"$0\" demo 2>&1", root)
