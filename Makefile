@@ -11,9 +11,9 @@ SHAREDIR = $(DESTDIR)$(PREFIX)/share/cas
 # System packages: libraries to build, and the real tools the tests run.
 APT_PACKAGES = libarchive-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libcurl4-openssl-dev \
 	pkg-config crash rpm cpio dpkg-dev xz-utils zstd lz4 bzip2 gzip zip unzip findutils \
-	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file
+	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file man-db groff-base
 
-.PHONY: all build release deps test check install uninstall demo bench fuzz fuzz-build robustness clean
+.PHONY: all build release deps test check install uninstall man demo bench fuzz fuzz-build robustness clean
 
 all: build
 
@@ -41,23 +41,67 @@ test: deps
 
 check: test
 
+MANDIR = $(DESTDIR)$(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+CRONDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc/cron.d,$(PREFIX)/etc/cron.d)
+BASHCOMPDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+
+# Installs binaries, snippets, rules, the sample config (never over an existing one), systemd units and
+# cron file (when Config/ has them), man pages (Docs/man, see `make man`) and shell completions
+# (generated from the built binaries).
 install: release
-	install -d "$(BINDIR)" "$(SHAREDIR)/snippets"
+	install -d "$(BINDIR)" "$(SHAREDIR)/snippets" "$(SHAREDIR)/rules" "$(MANDIR)/man1" "$(MANDIR)/man5" "$(MANDIR)/man8" \
+		"$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)"
 	install -m 0755 .build/release/cas .build/release/cas-admin "$(BINDIR)/"
 	install -m 0644 Snippets/* "$(SHAREDIR)/snippets/"
-	install -m 0644 Config/cas.conf $(SHAREDIR)/cas.conf
+	install -m 0644 Config/rules/*.rules "$(SHAREDIR)/rules/"
+	install -m 0644 Config/cas.conf "$(SHAREDIR)/cas.conf"
+	install -m 0644 Docs/man/cas.1 "$(MANDIR)/man1/cas.1"
+	install -m 0644 Docs/man/cas.conf.5 "$(MANDIR)/man5/cas.conf.5"
+	install -m 0644 Docs/man/cas-admin.8 "$(MANDIR)/man8/cas-admin.8"
+	for t in cas cas-admin; do \
+		.build/release/$$t --generate-completion-script bash > "$(BASHCOMPDIR)/$$t" && \
+		.build/release/$$t --generate-completion-script zsh > "$(ZSHCOMPDIR)/_$$t" && \
+		.build/release/$$t --generate-completion-script fish > "$(FISHCOMPDIR)/$$t.fish" || exit 1; \
+	done
+	@for u in cas-purge.service cas-purge.timer; do \
+		if [ -e Config/$$u ]; then install -d "$(DESTDIR)$(UNITDIR)" && \
+			sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' Config/$$u > "$(DESTDIR)$(UNITDIR)/$$u" && \
+			chmod 0644 "$(DESTDIR)$(UNITDIR)/$$u" && echo "installed $(DESTDIR)$(UNITDIR)/$$u"; fi; \
+	done
+	@if [ -e Config/cas.cron ]; then install -d "$(DESTDIR)$(CRONDIR)" && \
+		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' Config/cas.cron > "$(DESTDIR)$(CRONDIR)/cas" && \
+		chmod 0644 "$(DESTDIR)$(CRONDIR)/cas" && echo "installed $(DESTDIR)$(CRONDIR)/cas"; fi
 	install -d "$(DESTDIR)$(SYSCONFDIR)"
 	@if [ -e "$(DESTDIR)$(SYSCONFDIR)/cas.conf" ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/cas.conf (sample at $(SHAREDIR)/cas.conf)"; \
 	else install -m 0644 Config/cas.conf "$(DESTDIR)$(SYSCONFDIR)/cas.conf" && \
 		echo "installed sample $(DESTDIR)$(SYSCONFDIR)/cas.conf: edit kernels, debugs, workDirectory, database"; fi
 
+# Removes everything `install` wrote except the configuration.
 uninstall:
-	rm -f $(BINDIR)/cas $(BINDIR)/cas-admin
-	rm -rf $(SHAREDIR)
+	rm -f "$(BINDIR)/cas" "$(BINDIR)/cas-admin"
+	rm -rf "$(SHAREDIR)"
+	rm -f "$(MANDIR)/man1/cas.1" "$(MANDIR)/man5/cas.conf.5" "$(MANDIR)/man8/cas-admin.8"
+	rm -f "$(BASHCOMPDIR)/cas" "$(BASHCOMPDIR)/cas-admin" "$(ZSHCOMPDIR)/_cas" "$(ZSHCOMPDIR)/_cas-admin" \
+		"$(FISHCOMPDIR)/cas.fish" "$(FISHCOMPDIR)/cas-admin.fish"
+	rm -f "$(DESTDIR)$(UNITDIR)/cas-purge.service" "$(DESTDIR)$(UNITDIR)/cas-purge.timer" "$(DESTDIR)$(CRONDIR)/cas"
 
+# Regenerates Docs/man/cas.1 and cas-admin.8 from the argument parsers (swift-argument-parser's
+# generate-manual plugin); cas.conf.5 is written by hand. The pages are committed so install works offline.
+man: release
+	mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration release \
+		--authors "CAS maintainers" --output-directory .build/man
+	sed -e 's/^\.Dt CAS-ADMIN 1$$/.Dt CAS-ADMIN 8/' -e 's/^$$/.Pp/' .build/man/cas-admin.1 > Docs/man/cas-admin.8
+	sed 's/^$$/.Pp/' .build/man/cas.1 > Docs/man/cas.1
+
+# The whole pipeline on a real crash dump under demo/ (see Scripts/demo; Scripts/make-demo-crash builds a
+# dump when ../shared/fixtures is not beside the checkout).
 demo: deps release
-	.build/release/cas-admin check || true
+	Scripts/demo .build/release
 
 # Benchmarks against the tools a user would otherwise run (see README); results are printed as tables.
 bench: release
