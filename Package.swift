@@ -61,15 +61,16 @@ let package = Package(
         .executableTarget(name: "cas-admin", dependencies: ["CASCLI", "CASCore"], swiftSettings: strict),
         // libFuzzer harness for the binary parsers (`make fuzz`); a plain build replays files given as arguments.
         .executableTarget(name: "CASFuzz", dependencies: ["CASCore"], swiftSettings: strict),
+        .target(name: "CASTestSupport", path: "Tests/CASTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CASCoreTests",
-            dependencies: ["CASCore"],
+            dependencies: ["CASCore", "CASTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "CASCLI", "CASCore", "cas", "cas-admin",
+                "CASCLI", "CASCore", "CASTestSupport", "cas", "cas-admin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

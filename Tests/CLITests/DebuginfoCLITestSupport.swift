@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 
 /// Helpers for the end-to-end debuginfo tests: the built binaries, a config over a temporary tree,
@@ -53,13 +54,13 @@ enum DebuginfoCLI {
     /// Runs `cas-admin` to its end.
     static func run(_ arguments: [String], base: String) throws -> Output {
         let (process, out, err) = try start(arguments, base: base)
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         return try collect(process, out, err)
     }
 
     static func collect(_ process: Process, _ out: String, _ err: String) throws -> Output {
         Output(
-            status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
+            status: process.reliableTerminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
             stderr: try String(contentsOfFile: err, encoding: .utf8))
     }
 
@@ -118,8 +119,8 @@ enum DebuginfoCLI {
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLITestFailure("\(script) failed") }
+        process.waitUntilExitReliably()
+        guard process.reliableTerminationStatus == 0 else { throw CLITestFailure("\(script) failed") }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -57,7 +58,7 @@ struct DebuginfoCLITests {
         var before = 0
         var seen = 0
         let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline {
+        while process.isRunningReliably, Date() < deadline {
             if FileManager.default.fileExists(atPath: base + "/cas.db"),
                 let store = try? Store(path: base + "/cas.db"), let n = try? store.debuginfoCounts().packages, n > 0
             {
@@ -67,7 +68,7 @@ struct DebuginfoCLITests {
             }
             usleep(2000)
         }
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         let store = try Store(path: base + "/cas.db")
         let counts = try store.debuginfoCounts()
         before = counts.packages
@@ -92,7 +93,7 @@ struct DebuginfoCLITests {
                 ["extract", "--release", DebuginfoCLI.release, "--arch", "x86_64"], base: base, tag: "x\(i)")
         }
         let outputs = try started.map { process, out, err in
-            process.waitUntilExit()
+            process.waitUntilExitReliably()
             return try DebuginfoCLI.collect(process, out, err)
         }
         #expect(outputs.allSatisfy { $0.status == 0 })

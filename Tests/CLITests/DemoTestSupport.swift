@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 
 /// A clean clone of this checkout's HEAD in a temporary directory, with `shared` beside it pointing at
@@ -71,14 +72,14 @@ struct DemoClone: Sendable {
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            process.waitUntilExit()
+            process.waitUntilExitReliably()
             try handle.close()
         } catch {
             throw TestFailure("sh -c \(script): \(error)")
         }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("sh -c \(script) \(arguments) exited \(process.terminationStatus):\n\(output.suffix(3000))")
+        guard process.reliableTerminationStatus == 0 else {
+            throw TestFailure("sh -c \(script) \(arguments) exited \(process.reliableTerminationStatus):\n\(output.suffix(3000))")
         }
         return output
     }

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -36,8 +37,8 @@ import Testing
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        process.waitUntilExitReliably()
+        return (process.reliableTerminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
     /// A temporary directory holding `vmcore` (the kdump-d31 fixture), `vmcore.tar.gz` with a text member,

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 
 /// The end-to-end world of an analysis job: the fixture dump in its four formats, an index built from an
@@ -70,7 +71,7 @@ enum JobWorld {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         try process.run()
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         defer {
             unlink(out)
             unlink(err)
@@ -91,8 +92,8 @@ enum JobWorld {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        process.waitUntilExitReliably()
+        guard process.reliableTerminationStatus == 0 else {
             throw TestFailure("sh -c \(script): \(String(decoding: err, as: UTF8.self))")
         }
         return String(decoding: data, as: UTF8.self)

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -37,9 +38,9 @@ struct MailCLITests {
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         return Run(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            status: process.reliableTerminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }
 

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 
 /// A temporary CAS installation driven through the built `cas-admin` binary.
@@ -78,9 +79,9 @@ final class PurgeCLIFixture {
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            status: process.reliableTerminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 

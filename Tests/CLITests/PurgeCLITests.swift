@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -113,8 +114,8 @@ struct PurgeTerminalTests {
         input.fileHandleForWriting.write(Data(answer.utf8))
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+        process.waitUntilExitReliably()
+        return .init(status: process.reliableTerminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
     }
 
     @Test func asksOnceAndKeepsEverythingOnNo() throws {

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -52,7 +53,7 @@ struct RobustnessConcurrencyTests {
         }
         // Full re-indexes (rewrite every package row) back to back while the jobs run.
         var builds: [DebuginfoCLI.Output] = []
-        while jobs.contains(where: { $0.process.isRunning }) || builds.count < 3 {
+        while jobs.contains(where: { $0.process.isRunningReliably }) || builds.count < 3 {
             builds.append(try Robustness.Spawned("cas-admin", ["build", "--full"], base: base).wait())
         }
         let results = try jobs.map { try $0.wait() }

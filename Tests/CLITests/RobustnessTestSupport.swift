@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 
 /// Helpers for the robustness suites (`make robustness`, `CAS_ROBUSTNESS=1`): processes started together,
@@ -29,7 +30,7 @@ enum Robustness {
 
         /// Waits for the exit and returns status and output.
         func wait() throws -> DebuginfoCLI.Output {
-            process.waitUntilExit()
+            process.waitUntilExitReliably()
             return try DebuginfoCLI.collect(process, out, err)
         }
 

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -40,7 +41,7 @@ import Testing
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(CrashPlace.hostArchitecture() == expected.trimmingCharacters(in: .whitespacesAndNewlines))
     }

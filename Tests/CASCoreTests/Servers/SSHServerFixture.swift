@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -57,7 +58,7 @@ final class SSHServerFixture: @unchecked Sendable {
 
     deinit {
         process.terminate()
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         try? FileManager.default.removeItem(atPath: directory)
     }
 

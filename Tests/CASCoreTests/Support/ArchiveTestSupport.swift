@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -63,9 +64,9 @@ enum ArchiveFixtures {
         process.standardError = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitUntilExitReliably()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        guard process.reliableTerminationStatus == 0 else {
             throw ToolFailure(description: "\(program) \(arguments.joined(separator: " ")): \(text)")
         }
         return text

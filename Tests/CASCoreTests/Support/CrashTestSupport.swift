@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -67,8 +68,8 @@ enum CrashTestSupport {
         defer { try? handle.close() }
         process.standardOutput = handle
         try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.waitUntilExitReliably()
+        return process.reliableTerminationStatus
     }
 
     struct FixtureError: Error, CustomStringConvertible {

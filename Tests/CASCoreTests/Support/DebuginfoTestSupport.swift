@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 
 /// Shared helpers for the debuginfo tests: the fixture kernel, packages built with the real tools (once per
@@ -70,8 +71,8 @@ enum DebuginfoFixture {
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        process.waitUntilExitReliably()
+        guard process.reliableTerminationStatus == 0 else {
             throw TestFailure(
                 "\(program) \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
         }

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 
 /// Shared helpers of the Findings tests: the built-in rules, temporary directories, and a real
@@ -93,9 +94,9 @@ enum FindingsTestSupport {
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureUnavailable(reason: "\(program) exited \(process.terminationStatus)")
+        process.waitUntilExitReliably()
+        guard process.reliableTerminationStatus == 0 else {
+            throw FixtureUnavailable(reason: "\(program) exited \(process.reliableTerminationStatus)")
         }
     }
 

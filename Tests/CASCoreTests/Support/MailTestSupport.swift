@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -50,7 +51,7 @@ final class SMTPSink: @unchecked Sendable {
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         while !canConnect(port: port) {
-            guard process.isRunning, Date() < deadline else {
+            guard process.isRunningReliably, Date() < deadline else {
                 kill(process.processIdentifier, SIGKILL)
                 throw SinkFailed(description: "aiosmtpd did not start listening on 127.0.0.1:\(port)")
             }
@@ -61,10 +62,10 @@ final class SMTPSink: @unchecked Sendable {
     deinit { stop() }
 
     func stop() {
-        if process.isRunning {
+        if process.isRunningReliably {
             // SIGKILL: the child may inherit a blocked SIGTERM from the test runner's thread.
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.waitUntilExitReliably()
         }
     }
 

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -135,8 +136,8 @@ final class PurgeFixture {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.waitUntilExitReliably()
+        return process.reliableTerminationStatus
     }
 
     /// True when `chattr +i` works here (root on ext4/xfs/btrfs), probed once.
