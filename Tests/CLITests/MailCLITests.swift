@@ -112,7 +112,8 @@ struct MailCLITests {
         #expect(mail.subject == "CAS results for 04242")
         #expect(mail.body.contains("write_sysrq_trigger"))
         #expect(mail.attachments.first?.bytes == job.crashOut)
-        #expect(try store.jobs(caseId: "04242").first?.mailState?.hasPrefix("sent ") == true)
+        let state = try store.jobs(caseId: "04242").first?.mailState
+        #expect(state?.hasPrefix("sent ") == true, "\(state ?? "nil") \(resend.stderr)")
 
         // --to overrides the recorded recipients.
         let other = try Self.run("cas-admin", ["mail", "04242", "--to", "c@example.com"], home: home)

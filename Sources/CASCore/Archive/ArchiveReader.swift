@@ -32,6 +32,10 @@ public final class ArchiveReader {
         let capacity: Int
         /// The parent's message when reading from it failed (the nested reader only sees "-1").
         var failure: String?
+        /// Every byte handed to the nested reader until it is known to be an archive (nil: not recording),
+        /// so that data only looking like one (all zeros read as an empty tar) can be replayed as plain data.
+        var recorded: [UInt8]? = []
+        static let recordLimit = 64 << 20
         init(parent: ArchiveReader, capacity: Int) {
             self.parent = parent
             self.capacity = capacity
@@ -86,6 +90,13 @@ public final class ArchiveReader {
                 source.failure = archive_error_string(source.parent.handle).map { String(cString: $0) }
                 return -1
             }
+            if source.recorded != nil {
+                if source.recorded!.count + count > Source.recordLimit {
+                    source.recorded = nil
+                } else {
+                    source.recorded!.append(contentsOf: UnsafeRawBufferPointer(start: source.buffer, count: count))
+                }
+            }
             out.pointee = UnsafeRawPointer(source.buffer)
             return count
         }, nil)
@@ -95,6 +106,14 @@ public final class ArchiveReader {
 
     deinit {
         archive_read_free(handle)
+    }
+
+    /// For a nested reader: stops recording and returns the bytes read from the parent so far (nil when
+    /// more than the record limit was read, or for a top-level reader).
+    public func takeRecordedBytes() -> [UInt8]? {
+        let bytes = source?.recorded
+        source?.recorded = nil
+        return bytes
     }
 
     /// The next member, or nil at the end.

@@ -35,7 +35,14 @@ extension LayerWalker {
                         ? " (7z archives can be read only at the top level, not inside another archive)" : ""
                     throw .message(nested.name, error.reason + hint)
                 }
-                if let nestedFirst {
+                let replay = nested.takeRecordedBytes()
+                if nestedFirst == nil, !nested.isEmpty, !nested.isRaw, let replay, !replay.isEmpty {
+                    // Data that only looks like an empty archive (all zeros end a tar): a plain member after all.
+                    let stream = MemberStream(reader: reader, layer: reader.name, member: current.path, replay: replay)
+                    let step = try leaf(Leaf(path: current.path, layer: reader.name, declaredSize: current.size,
+                                             isPlainFile: false, stream: stream))
+                    if step == .stop { return false }
+                } else if let nestedFirst {
                     let goOn = try walk(nested, first: nestedFirst, rawName: current.path, declaredSize: current.size,
                                         parentLayer: reader.name, depth: depth + 1, other: other, leaf: leaf)
                     if !goOn { return false }

@@ -13,6 +13,22 @@ public final class MemberStream {
     /// The member's name, for messages.
     public let member: String
 
+    /// Set when reading an archive member's data straight from its archive: read with holes filled in
+    /// (`archive_read_data`), since the zero-copy blocks of a sparse member leave the holes out.
+    private var copyBuffer: UnsafeMutableRawBufferPointer?
+
+    /// `replay`: bytes of the member already read from `reader`, delivered first; the rest is read from
+    /// the member with sparse holes filled.
+    init(reader: ArchiveReader, layer: String, member: String, replay: [UInt8]) {
+        self.reader = reader
+        pending = replay
+        copyBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        self.layer = layer
+        self.member = member
+    }
+
+    deinit { copyBuffer?.deallocate() }
+
     init(reader: ArchiveReader, layer: String, member: String) {
         self.reader = reader
         self.layer = layer
@@ -56,6 +72,10 @@ public final class MemberStream {
 
     private func readBlock() throws(ArchiveError) -> UnsafeRawBufferPointer? {
         do {
+            if let copyBuffer {
+                let count = try reader.read(into: copyBuffer)
+                return count > 0 ? UnsafeRawBufferPointer(rebasing: copyBuffer[0..<count]) : nil
+            }
             while let block = try reader.readBlock() {
                 if block.bytes.count > 0 { return block.bytes }
             }

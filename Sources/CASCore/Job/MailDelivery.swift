@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Wires the result mail to the rest of CAS: settings to ``Mailer``, job records to ``MailContent``,
 /// and the job's `mailState` and recipients in the database.
@@ -57,7 +58,13 @@ public enum MailDelivery {
         } catch {
             failure = error
         }
-        if let id = job.id { try? store.setMailState(Mailer.state(after: failure), jobId: id) }
+        if let id = job.id {
+            do {
+                try store.setMailState(Mailer.state(after: failure), jobId: id)
+            } catch {
+                Logger.cas("mail").warning("cannot record the mail state of job \(id): \(error.description)")
+            }
+        }
         return failure
     }
 

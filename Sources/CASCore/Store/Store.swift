@@ -24,10 +24,10 @@ public final class Store: Sendable {
         config.foreignKeysEnabled = true
         config.label = "cas"
         // Two processes opening a new database at once must not both create the schema: migrate under a
-        // flock on the database file (SQLite's own locks are fcntl locks and do not interact with flock).
-        let guardFD = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
-        if guardFD >= 0 { flock(guardFD, LOCK_EX) }
-        defer { if guardFD >= 0 { close(guardFD) } }
+        // flock on the database's directory. (Never open and close the database file itself here: closing any
+        // descriptor of it would drop the POSIX locks SQLite holds on it.)
+        let migrationLock = try? DirectoryLock(path: directory.isEmpty ? "." : directory, exclusive: true, wait: true)
+        defer { migrationLock?.unlock() }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(pool)

@@ -116,6 +116,30 @@ import Testing
         #expect(record.members.first?.dataBytes ?? .max < written.size / 2)
     }
 
+    /// `tar --sparse` of a mostly-zero ELF dump (as vmcores are often sent): holes come back as zeros, byte for byte.
+    @Test func sparseTarOfAnELFDumpIsByteIdentical() throws {
+        let work = try ArchiveFixtures.temporaryDirectory()
+        defer { ArchiveFixtures.cleanup(work) }
+        try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
+        try ArchiveFixtures.run("/bin/sh", ["-c", "cp --sparse=always \"$1\" \"$2/vmcore\" && cd \"$2\" && tar --sparse -czf s.tar.gz vmcore",
+                                            "sh", try ArchiveFixtures.dump("vmcore.elf"), work])
+        _ = try Self.intake(work + "/s.tar.gz", into: work + "/job")
+        #expect(FileManager.default.contentsEqual(atPath: work + "/job/vmcore", andPath: work + "/vmcore"))
+    }
+
+    /// An all-zero member reads as an empty tar archive to libarchive; it must come out as the plain file it is.
+    @Test func allZeroMemberIsKeptAsAPlainFile() throws {
+        let work = try ArchiveFixtures.temporaryDirectory()
+        defer { ArchiveFixtures.cleanup(work) }
+        try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump("vmcore.flat"), toPath: work + "/vmcore")
+        try ArchiveFixtures.shell("head -c 1048576 /dev/zero > zeros && tar cf z.tar zeros vmcore", in: work)
+        let record = try Self.intake(work + "/z.tar", into: work + "/job")
+        #expect(record.dump == "vmcore")
+        #expect(ArchiveFixtures.fileInfo(work + "/job/zeros")?.size == 1 << 20)
+        #expect(FileManager.default.contentsEqual(atPath: work + "/job/vmcore", andPath: work + "/vmcore"))
+    }
+
     @Test func largestDumpIsChosenAndOthersKept() throws {
         let work = try ArchiveFixtures.temporaryDirectory()
         defer { ArchiveFixtures.cleanup(work) }
