@@ -1,41 +1,39 @@
-import CASTestSupport
 import Foundation
-import Testing
 
 /// A real SMTP server on loopback for tests: Debian's aiosmtpd, with a handler that saves every
 /// message it accepts (raw `.eml` plus a `.json` parsed by Python's own `email` package).
 ///
-/// Shared by CASCoreTests and CLITests (Tests/CLITests/Support links to this file).
-final class SMTPSink: @unchecked Sendable {
+/// Shared by CASCoreTests and CLITests.
+public final class SMTPSink: @unchecked Sendable {
     /// What the server received, as Python's email parser understood it.
-    struct Received: Decodable {
-        struct Attachment: Decodable {
-            var filename: String
-            var data: String  // base64 of the decoded bytes
-            var bytes: [UInt8] { Array(Data(base64Encoded: data) ?? Data()) }
+    public struct Received: Decodable {
+        public struct Attachment: Decodable {
+            public var filename: String
+            public var data: String  // base64 of the decoded bytes
+            public var bytes: [UInt8] { Array(Data(base64Encoded: data) ?? Data()) }
         }
-        var mailFrom: String
-        var rcptTos: [String]
-        var to: [String]
-        var subject: String
-        var body: String
-        var attachments: [Attachment]
-        var auth: String?
-        var raw: String
+        public var mailFrom: String
+        public var rcptTos: [String]
+        public var to: [String]
+        public var subject: String
+        public var body: String
+        public var attachments: [Attachment]
+        public var auth: String?
+        public var raw: String
     }
 
-    static let python = "/usr/bin/python3"
-    static var available: Bool {
+    public static let python = "/usr/bin/python3"
+    public static var available: Bool {
         FileManager.default.isExecutableFile(atPath: python)
             && FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/aiosmtpd")
     }
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let process: Process
 
     /// Starts a server; `reject` addresses get `550` at RCPT; `auth` ("user:password") makes AUTH required.
-    init(reject: [String] = [], auth: String? = nil) throws {
+    public init(reject: [String] = [], auth: String? = nil) throws {
         directory = try makeTemporaryDirectory("smtp-sink")
         let script = directory.appendingPathComponent("sink.py")
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
@@ -61,7 +59,7 @@ final class SMTPSink: @unchecked Sendable {
 
     deinit { stop() }
 
-    func stop() {
+    public func stop() {
         if process.isRunningReliably {
             // SIGKILL: the child may inherit a blocked SIGTERM from the test runner's thread.
             kill(process.processIdentifier, SIGKILL)
@@ -70,7 +68,7 @@ final class SMTPSink: @unchecked Sendable {
     }
 
     /// The messages received so far, in arrival order.
-    func messages() throws -> [Received] {
+    public func messages() throws -> [Received] {
         let inbox = directory.appendingPathComponent("inbox")
         let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasSuffix(".json") }
         let decoder = JSONDecoder()
@@ -80,7 +78,10 @@ final class SMTPSink: @unchecked Sendable {
         }
     }
 
-    struct SinkFailed: Error, CustomStringConvertible { var description: String }
+    public struct SinkFailed: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
 
     static let script = #"""
         import asyncio, base64, email, email.policy, json, os, sys
@@ -133,14 +134,14 @@ final class SMTPSink: @unchecked Sendable {
 }
 
 /// A fresh directory under the system temporary directory.
-func makeTemporaryDirectory(_ prefix: String) throws -> URL {
+public func makeTemporaryDirectory(_ prefix: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now (bound to port 0, then released).
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
@@ -158,7 +159,7 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// True when a TCP connection to 127.0.0.1:`port` succeeds.
-func canConnect(port: Int) -> Bool {
+public func canConnect(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
@@ -173,7 +174,7 @@ func canConnect(port: Int) -> Bool {
 }
 
 /// A job directory holding `traceback`, `sys`, `log` and `crash.out` cut from the fixture's crash-reference.out.
-func makeFixtureJobDirectory() throws -> (directory: String, crashOut: [UInt8]) {
+public func makeFixtureJobDirectory() throws -> (directory: String, crashOut: [UInt8]) {
     var root = URL(fileURLWithPath: #filePath)
     while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
         root.deleteLastPathComponent()
@@ -181,9 +182,10 @@ func makeFixtureJobDirectory() throws -> (directory: String, crashOut: [UInt8]) 
     let reference = root.appendingPathComponent("../shared/fixtures/kernel-6.1.192-tiny/crash-reference.out")
     let data = try Data(contentsOf: reference)
     let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-    let pid = try #require(lines.firstIndex { $0.hasPrefix("PID:") })
-    let log = try #require(lines.firstIndex { $0.hasPrefix("[") })
-    let logEnd = try #require(lines.firstIndex { $0.contains("PPID") })
+    guard let pid = lines.firstIndex(where: { $0.hasPrefix("PID:") }),
+        let log = lines.firstIndex(where: { $0.hasPrefix("[") }),
+        let logEnd = lines.firstIndex(where: { $0.contains("PPID") })
+    else { throw CocoaError(.fileReadCorruptFile) }
     let dir = try makeTemporaryDirectory("cas-mail-job")
     func write(_ name: String, _ slice: ArraySlice<Substring>) throws {
         try (slice.joined(separator: "\n") + "\n").write(
