@@ -21,12 +21,8 @@ extension AnalysisJob {
             do {
                 let source = try FileByteSource(path: dumpPath)
                 return try DumpIdentifier.identify(source, name: intake.dump, bufferSize: settings.bufferSize)
-            } catch let error as DumpError {
-                throw .wrap("identifying", error)
-            } catch let error as ByteSourceError {
-                throw .wrap("identifying", error)
             } catch {
-                throw .stage(step: "identifying", error: CommandError.cannotStart("identify", "\(error)"))
+                throw .wrap("identifying", error)
             }
         }
         report.kernel = .init(
