@@ -59,6 +59,7 @@ enum PayloadExtractor {
         guard fd >= 0 else { throw CacheError.cannotWrite(temporary, String(cString: strerror(errno))) }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var first = true
         while true {
             let n = try buffer.withUnsafeMutableBytes { raw throws(ArchiveError) in try reader.read(into: raw) }
             if n == 0 { break }
@@ -72,6 +73,10 @@ enum PayloadExtractor {
                     throw CacheError.cannotWrite(temporary, why)
                 }
                 written += w
+            }
+            if first {
+                first = false
+                FaultPoint.reach("extracting-partial")
             }
         }
     }

@@ -146,6 +146,7 @@ public final class AnalysisJob: @unchecked Sendable {
         record.state = state
         report.state = state.rawValue
         save()
+        FaultPoint.reach(state.rawValue)
     }
 
     func save() {
