@@ -79,8 +79,23 @@ public enum Identification {
     {
         let limits = Intake.Limits(maxUnpackSize: settings.maxUnpackSize,
                                    maxExpansionRatio: settings.maxExpansionRatio)
-        return try Intake(source: file, jobDirectory: jobDirectory, limits: limits,
-                          sniffLength: DumpFormat.sniffLength, dumpRank: dumpRank).run()
+        do {
+            return try Intake(source: file, jobDirectory: jobDirectory, limits: limits,
+                              sniffLength: DumpFormat.sniffLength, dumpRank: dumpRank).run()
+        } catch .noDump(let name, let held) {
+            // A plain ELF executable ranks 0 like any non-dump; say what it is (a vmlinux given by mistake?).
+            if case .unsupported(let what) = sniff(file: file), what == DumpFormat.elfExecutableMessage {
+                throw .noDump(name, what)
+            }
+            throw .noDump(name, held)
+        }
+    }
+
+    /// The dump format the first bytes of `file` show, if any.
+    private static func sniff(file: String) -> DumpFormat? {
+        guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+        defer { try? handle.close() }
+        return DumpFormat.sniff([UInt8]((try? handle.read(upToCount: DumpFormat.sniffLength)) ?? Data()))
     }
 }
 

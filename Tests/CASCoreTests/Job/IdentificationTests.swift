@@ -95,4 +95,27 @@ import Testing
         #expect(Identification.dumpRank(elf) == 2)
         #expect(Identification.dumpRank(Array("hello".utf8)) == 0)
     }
+
+    /// A vmlinux (any ELF executable) given as the upload is refused by intake saying what it is; inside an
+    /// archive it stays an extra member.
+    @Test func intakeOfAnELFExecutableSaysWhatItIs() throws {
+        let work = try ArchiveFixtures.temporaryDirectory()
+        defer { ArchiveFixtures.cleanup(work) }
+        try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: work + "/vmlinux")
+        let settings = Settings.defaults(base: work, source: "test")
+        #expect {
+            try Identification.intake(file: work + "/vmlinux", jobDirectory: work + "/job", settings: settings)
+        } throws: { error in
+            (error as? ArchiveError)?.description == "vmlinux: no kernel crash dump in it (ELF executable/shared "
+                + "object, not a core: did you give the vmlinux instead of the dump?)"
+        }
+        try ArchiveFixtures.shell("tar cf vmlinux.tar vmlinux", in: work)
+        #expect {
+            try Identification.intake(file: work + "/vmlinux.tar", jobDirectory: work + "/job", settings: settings)
+        } throws: { error in
+            (error as? ArchiveError)?.description.contains("tar archive holding: vmlinux") == true
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work + "/job").isEmpty)
+    }
 }
