@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -15,20 +16,15 @@ import Testing
         #expect(ArchiveFixtures.files(job).isEmpty)
     }
 
-    /// 45 MB of 'A' bzip2 to 50 bytes; 2,387 such streams back to back (100 GiB) bzip2 again to about 240 bytes.
+    /// The bomb of ``HostileInputs/bomb``: 100 GiB from under 1 KiB.
     @Test func bombOf100GiBFromUnder1KiBStopsEarly() throws {
         let (work, job) = try IntakeTests.workspace()
         defer { ArchiveFixtures.cleanup(work) }
-        try ArchiveFixtures.run("/usr/bin/python3", ["-c", """
-            import bz2
-            one = bz2.compress(b"A" * 45_000_000, 9)
-            inner = one * ((100 << 30) // 45_000_000 + 1)
-            open("bomb.bz2", "wb").write(bz2.compress(inner, 9))
-            """], in: work)
-        let size = try #require(ArchiveFixtures.fileInfo(work + "/bomb.bz2")).size
+        let bomb = try HostileInputs.make(HostileInputs.bomb, in: work)
+        let size = try #require(ArchiveFixtures.fileInfo(bomb)).size
         #expect(size < 1024)
         let started = Date()
-        Self.expectFailure(work + "/bomb.bz2", job: job) { text in
+        Self.expectFailure(bomb, job: job) { text in
             text.contains("decompression bomb") && text.contains("maxExpansionRatio")
         }
         #expect(Date().timeIntervalSince(started) < 30)
@@ -45,28 +41,13 @@ import Testing
         }
     }
 
-    struct Truncated: Sendable, CustomStringConvertible {
-        let file: String
-        let make: String
-        var description: String { file }
-    }
-
-    static let truncated: [Truncated] = [
-        Truncated(file: "vmcore.tar.gz", make: "tar czf full vmcore vmcore-dmesg.txt"),
-        Truncated(file: "vmcore.bz2", make: "bzip2 -c vmcore > full"),
-        Truncated(file: "vmcore.zip", make: "zip -q full.zip vmcore vmcore-dmesg.txt && mv full.zip full"),
-        Truncated(file: "vmcore.tar", make: "tar cf full vmcore vmcore-dmesg.txt"),
-        Truncated(file: "vmcore.tar.xz", make: "tar cf - vmcore vmcore-dmesg.txt | xz -0 > full"),
-    ]
-
-    @Test(arguments: truncated)
-    func truncatedUploadNamesTheLayerAndWhereItBroke(_ item: Truncated) throws {
+    @Test(arguments: HostileInputs.truncated)
+    func truncatedUploadNamesTheLayerAndWhereItBroke(_ item: HostileInputs.Broken) throws {
         let (work, job) = try IntakeTests.workspace()
         defer { ArchiveFixtures.cleanup(work) }
-        try ArchiveFixtures.shell(item.make + " && head -c $(( $(stat -c %s full) / 2 )) full > \(item.file)", in: work)
-        Self.expectFailure(work + "/" + item.file, job: job) { text in
-            text.hasPrefix(item.file) && !text.contains("\n")
-                && (text.contains("ends early") || text.contains("runcated") || text.contains("corrupt"))
+        let file = try HostileInputs.make(item, in: work)
+        Self.expectFailure(file, job: job) { text in
+            text.hasPrefix(item.file) && !text.contains("\n") && item.messages.contains { text.contains($0) }
         }
     }
 

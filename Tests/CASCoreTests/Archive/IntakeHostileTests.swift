@@ -1,76 +1,19 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
 /// Hostile, broken and oversized uploads: each fails with its message, writes nothing outside the job
 /// directory and leaves nothing inside it (the dump, placed first in each archive, is removed again).
 @Suite struct IntakeHostileTests {
-    struct Hostile: Sendable, CustomStringConvertible {
-        let name: String
-        /// Python building `evil.tar`/`evil.zip` in the current directory; `vmcore` is there; OUTSIDE names a
-        /// path outside the job directory that must not appear.
-        let python: String
-        let file: String
-        let message: String
-        var description: String { name }
-    }
-
-    static let prelude = """
-        import tarfile, zipfile, io, sys
-        OUTSIDE = sys.argv[1]
-        def add(t, name, kind=tarfile.REGTYPE, data=b"", link="", mode=0o644):
-            i = tarfile.TarInfo(name); i.type = kind; i.size = len(data); i.linkname = link; i.mode = mode
-            if kind in (tarfile.CHRTYPE, tarfile.BLKTYPE): i.devmajor, i.devminor = 1, 3
-            t.addfile(i, io.BytesIO(data) if data else None)
-        t = tarfile.open("evil.tar", "w", format=tarfile.GNU_FORMAT)
-        t.add("vmcore")
-
-        """
-
-    static let cases: [Hostile] = [
-        Hostile(name: "dot-dot", python: "add(t, '../../' + OUTSIDE.lstrip('/'), data=b'x')", file: "evil.tar",
-                message: "'..' component"),
-        Hostile(name: "absolute", python: "add(t, OUTSIDE, data=b'x')", file: "evil.tar", message: "absolute path"),
-        Hostile(name: "symlink-to-root", python: "add(t, 'link', tarfile.SYMTYPE, link='/')\n"
-                + "add(t, 'link' + OUTSIDE, data=b'x')", file: "evil.tar",
-                message: "symlink to '/' leaves the job directory"),
-        Hostile(name: "symlink-up", python: "add(t, 'a/link', tarfile.SYMTYPE, link='../../..')\n"
-                + "add(t, 'a/link/x', data=b'x')", file: "evil.tar", message: "leaves the job directory"),
-        Hostile(name: "hardlink-passwd", python: "add(t, 'pw', tarfile.LNKTYPE, link='/etc/passwd')", file: "evil.tar",
-                message: "hardlink to '/etc/passwd' leaves the job directory"),
-        Hostile(name: "device", python: "add(t, 'null', tarfile.CHRTYPE)", file: "evil.tar", message: "device node"),
-        Hostile(name: "fifo", python: "add(t, 'pipe', tarfile.FIFOTYPE)", file: "evil.tar", message: "FIFO"),
-        Hostile(name: "zip-dot-dot", python: """
-            t.close()
-            z = zipfile.ZipFile("evil.zip", "w")
-            z.write("vmcore")
-            z.writestr(zipfile.ZipInfo("../" + OUTSIDE.split("/")[-1]), b"x")
-            z.close()
-            t = tarfile.open("unused.tar", "w")
-            """, file: "evil.zip", message: "'..' component"),
-        Hostile(name: "zip-absolute", python: """
-            t.close()
-            z = zipfile.ZipFile("evil.zip", "w")
-            z.write("vmcore")
-            z.writestr(zipfile.ZipInfo(OUTSIDE), b"x")
-            z.close()
-            t = tarfile.open("unused.tar", "w")
-            """, file: "evil.zip", message: "absolute path"),
-        Hostile(name: "long-name", python: "add(t, 'x' * 300, data=b'x')", file: "evil.tar",
-                message: "longer than 255 bytes"),
-        Hostile(name: "control-character", python: "add(t, 'bad\\x01name', data=b'x')", file: "evil.tar",
-                message: "control character"),
-    ]
-
-    @Test(arguments: cases)
-    func hostileArchiveFailsAndLeavesNothing(_ item: Hostile) throws {
+    @Test(arguments: HostileInputs.archives)
+    func hostileArchiveFailsAndLeavesNothing(_ item: HostileInputs.Archive) throws {
         let (work, job) = try IntakeTests.workspace()
         defer { ArchiveFixtures.cleanup(work) }
         let outside = "/tmp/cas-hostile-\(UUID().uuidString)"
-        try Data((Self.prelude + item.python + "\nt.close()\n").utf8).write(to: URL(fileURLWithPath: work + "/make.py"))
-        try ArchiveFixtures.run("/usr/bin/python3", ["make.py", outside], in: work)
+        let file = try HostileInputs.make(item, in: work, outside: outside)
         #expect {
-            try IntakeTests.intake(work + "/" + item.file, into: job)
+            try IntakeTests.intake(file, into: job)
         } throws: { error in
             let text = (error as? ArchiveError)?.description ?? "\(error)"
             return text.contains(item.message) && text.hasPrefix(item.file)
@@ -84,14 +27,13 @@ import Testing
     @Test func harmlessExtrasAreSkippedWithWarningsAndSetuidDropped() throws {
         let (work, job) = try IntakeTests.workspace()
         defer { ArchiveFixtures.cleanup(work) }
-        let script = Self.prelude + """
+        let script = HostileInputs.script(.tar, """
             add(t, 'dir', tarfile.DIRTYPE)
             add(t, 'dir/tool', data=b'#!/bin/sh\\n', mode=0o4755)
             add(t, 'dir/link', tarfile.SYMTYPE, link='tool')
-            t.close()
-            """
+            """)
         try Data(script.utf8).write(to: URL(fileURLWithPath: work + "/make.py"))
-        try ArchiveFixtures.run("/usr/bin/python3", ["make.py", "/unused"], in: work)
+        try ArchiveFixtures.run("/usr/bin/python3", ["make.py", "/unused", "evil.tar"], in: work)
         let record = try IntakeTests.intake(work + "/evil.tar", into: job)
         #expect(record.dump == "vmcore")
         #expect(ArchiveFixtures.files(job) == ["dir/tool", "vmcore"])

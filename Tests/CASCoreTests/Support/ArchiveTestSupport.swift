@@ -55,21 +55,7 @@ enum ArchiveFixtures {
     /// Runs a program with arguments (no shell unless asked), failing on a non-zero exit.
     @discardableResult
     static func run(_ program: String, _ arguments: [String], in directory: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-        process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExitReliably()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.reliableTerminationStatus == 0 else {
-            throw ToolFailure(description: "\(program) \(arguments.joined(separator: " ")): \(text)")
-        }
-        return text
+        try TestTools.run(program, arguments, in: directory)
     }
 
     /// Runs `shell` through /bin/sh in `directory` (test-made commands only, never user input).
@@ -81,8 +67,6 @@ enum ArchiveFixtures {
     static func has(_ tool: String) -> Bool {
         (try? run("/bin/sh", ["-c", "command -v \"$1\"", "sh", tool])) != nil
     }
-
-    struct ToolFailure: Error, CustomStringConvertible { let description: String }
 
     /// The dump magic test the intake tests use, independent of the Dump stage.
     static func testRank(_ prefix: [UInt8]) -> Int {
