@@ -77,6 +77,51 @@ struct RobustnessFaultTests {
         }
     }
 
+    /// The quick steps, stopped on entry by `CAS_FAULT_STOP` (see ``FaultPoint``) so the kill lands in them.
+    @Test(arguments: [JobRecord.State.identifying, .locating, .extracting])
+    func killedOnEnteringAStepIsAbandonedAndTheNextRunWorks(_ step: JobRecord.State) throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let caseId = "k-" + step.rawValue
+        let job = try Robustness.Spawned(
+            "cas", ["-i", caseId, "-f", fixtures + "/vmcore.flat"], base: base,
+            environment: ["CAS_FAULT_STOP": step.rawValue])
+        let stopped = job.waitStopped()
+        let state = Robustness.jobs(base, caseId: caseId).first?.state
+        let killed = try job.kill9()
+        try #require(stopped, "cas stopped itself on entering \(step): \(killed.stderr)")
+        #expect(state == step)
+        #expect(killed.status == SIGKILL, "killed, not finished")
+        try expectRecovery(base, caseId, killedIn: step, dump: fixtures + "/vmcore.flat")
+    }
+
+    /// Killed with the first MiB of the vmlinux written to its `.part` file: the cache never holds a partial
+    /// vmlinux under its real name, and the next job extracts it again and analyses with it.
+    @Test func killedWithTheVmlinuxHalfExtractedPublishesNothingAndTheNextRunExtractsAgain() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        #expect(!JobWorld.listing(base + "/debugs").contains { $0.hasSuffix("vmlinux") }, "nothing cached yet")
+        let job = try Robustness.Spawned(
+            "cas", ["-i", "k-partial", "-f", fixtures + "/vmcore.flat"], base: base,
+            environment: ["CAS_FAULT_STOP": "extracting-partial"])
+        let stopped = job.waitStopped()
+        let killed = try job.kill9()
+        try #require(stopped, "cas stopped after writing the first chunk: \(killed.stderr)")
+        #expect(killed.status == SIGKILL)
+        let left = JobWorld.listing(base + "/debugs")
+        let part = try #require(left.first { $0.hasSuffix("/vmlinux.part") }, "no .part in \(left)")
+        let full = try #require(FileSystem.size(fixtures + "/vmlinux"))
+        let written = FileSystem.size(base + "/debugs/" + part) ?? 0
+        #expect(written > 0 && written < full, "half written: \(written) of \(full) bytes")
+        #expect(!left.contains { $0.hasSuffix("/vmlinux") }, "a partial vmlinux was published: \(left)")
+        try expectRecovery(base, "k-partial", killedIn: .extracting, dump: fixtures + "/vmcore.flat")
+        let vmlinux = base + "/debugs/" + part.dropLast(".part".count)
+        #expect(FileSystem.size(vmlinux) == full, "extracted whole the second time")
+        #expect(!JobWorld.listing(base + "/debugs").contains { $0.hasSuffix(".part") })
+    }
+
     // MARK: a broken crash
 
     @Test(arguments: ["missing", "not-executable", "killed"])

@@ -14,7 +14,8 @@ enum Robustness {
         let out: String
         let err: String
 
-        init(_ tool: String, _ arguments: [String], base: String) throws {
+        /// Starts `tool`; `environment` is added to the test's own (e.g. `CAS_FAULT_STOP`, see ``FaultPoint``).
+        init(_ tool: String, _ arguments: [String], base: String, environment: [String: String] = [:]) throws {
             let tag = UUID().uuidString
             out = base + "/.\(tag).out"
             err = base + "/.\(tag).err"
@@ -25,7 +26,18 @@ enum Robustness {
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
             process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            }
             try process.run()
+        }
+
+        /// Waits until the process has stopped itself at its ``FaultPoint``; false when it ended (or 120 s
+        /// passed) instead.
+        func waitStopped() -> Bool {
+            let pid = process.processIdentifier
+            _ = Robustness.until { Robustness.isStopped(pid) || !process.isRunningReliably }
+            return Robustness.isStopped(pid)
         }
 
         /// Waits for the exit and returns status and output.
@@ -49,6 +61,14 @@ enum Robustness {
             usleep(10_000)
         }
         return condition()
+    }
+
+    /// True when `pid` is stopped (state `T` in `/proc/PID/stat`; the state follows the last `)`, as the
+    /// command name may hold spaces or parentheses).
+    static func isStopped(_ pid: Int32) -> Bool {
+        let stat = JobWorld.read("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "T"
     }
 
     /// The jobs table of the tree at `base`, read directly.
