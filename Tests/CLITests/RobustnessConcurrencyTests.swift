@@ -88,4 +88,44 @@ struct RobustnessConcurrencyTests {
         #expect(entries.filter { $0.hasSuffix("/vmlinux") || $0 == "vmlinux" }.count == 1, "\(entries)")
         #expect(!entries.contains { $0.hasSuffix(".part") }, "no temporary left: \(entries)")
     }
+
+    /// `cas-admin purge` with `purgeLimit = 0` (every job and cached kernel is old enough) while a job is
+    /// analysing, stopped there by `CAS_FAULT_STOP` (see ``FaultPoint``): the running job and the cached
+    /// kernel it uses are kept untouched, the finished job beside it is removed, and the running job finishes.
+    @Test func purgeWhileAJobRunsKeepsItAndRemovesTheFinishedOne() throws {
+        let fixtures = try JobWorld.fixtures()
+        let base = try JobWorld.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let finished = try JobWorld.run("cas", ["-i", "purge-done", "-f", fixtures + "/vmcore.flat"], base: base)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let finishedDirectory = finished.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let job = try Robustness.Spawned(
+            "cas", ["-i", "purge-running", "-f", fixtures + "/vmcore.flat"], base: base,
+            environment: ["CAS_FAULT_STOP": "analysing"])
+        guard job.waitStopped() else {
+            let output = try job.kill9()
+            Issue.record("cas did not stop on entering analysing: \(output.stderr)")
+            return
+        }
+        let running = try #require(Robustness.jobDirectories(base, "purge-running").first)
+        let before = JobWorld.listing(running)
+        let vmlinux = try #require(Robustness.jobs(base, caseId: "purge-running").first?.vmlinux)
+
+        try Robustness.configure(base, "[maintenance]\npurgeLimit = 0")
+        let purged = try JobWorld.run("cas-admin", ["purge", "--yes"], base: base)
+        #expect(purged.status == 0, "\(purged.stderr)")
+        #expect(purged.stdout.contains("purged 1 job of 1 ID"), "\(purged.stdout)")
+        #expect(purged.stdout.contains("kept 1 running, 1 cached kernel in use"), "\(purged.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: finishedDirectory), "the finished job was purged")
+        #expect(Robustness.jobs(base, caseId: "purge-done").isEmpty, "and its row")
+        #expect(JobWorld.listing(running) == before, "the running job's directory is untouched")
+        #expect(FileManager.default.fileExists(atPath: running + "/" + vmlinux), "its vmlinux is still cached")
+        #expect(Robustness.jobs(base, caseId: "purge-running").first?.state == .analysing)
+
+        kill(job.process.processIdentifier, SIGCONT)
+        let result = try job.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Robustness.jobs(base, caseId: "purge-running").first?.state == .done)
+        #expect(JobWorld.read(running + "/sys").contains("RELEASE: \(JobWorld.release)"))
+    }
 }
