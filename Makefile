@@ -11,7 +11,8 @@ SHAREDIR = $(DESTDIR)$(PREFIX)/share/cas
 # System packages: libraries to build, and the real tools the tests run.
 APT_PACKAGES = libarchive-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libcurl4-openssl-dev \
 	pkg-config crash rpm cpio dpkg-dev xz-utils zstd lz4 bzip2 gzip zip unzip findutils \
-	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file man-db groff-base bc
+	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file man-db groff-base bc \
+	pigz lbzip2 7zip
 
 .PHONY: all build release deps test check install uninstall man demo bench fuzz fuzz-build robustness clean
 

@@ -44,15 +44,14 @@ public final class ArchiveReader {
         deinit { buffer.deallocate() }
     }
 
-    private init(name: String) throws(ArchiveError) {
+    /// What decompresses this reader's compressed layers (nested readers inherit it).
+    public let decompressors: Decompressors
+
+    private init(name: String, decompressors: Decompressors) throws(ArchiveError) {
         guard let a = archive_read_new() else { throw .message(name, "libarchive could not allocate a reader") }
         handle = a
         self.name = name
-        // xz decoding in a separate `xz -dc` process runs beside our writing (as `tar -xJf` does) and is
-        // measurably faster than libarchive's in-process decoder; registered first so it wins the tie.
-        if let xz = Self.externalXZ {
-            archive_read_support_filter_program_signature(a, xz + " -dc", Self.xzMagic, Self.xzMagic.count)
-        }
+        self.decompressors = decompressors
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
         archive_read_support_format_gnutar(a)
@@ -64,21 +63,42 @@ public final class ArchiveReader {
         archive_read_support_format_empty(a)
     }
 
-    private static let xzMagic: [UInt8] = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
-    /// The xz program when installed at a fixed path (never looked up through PATH).
-    private static let externalXZ: String? = ["/usr/bin/xz", "/bin/xz"].first { access($0, X_OK) == 0 }
+    /// The program decompressing the file's outermost layer, when one does (``Decompressors/programs``).
+    private var process: DecompressorProcess?
 
-    /// Opens the file at `path`.
-    public convenience init(path: String, displayName: String? = nil, blockSize: Int = 1 << 20) throws(ArchiveError) {
-        try self.init(name: displayName ?? path)
-        let rc = archive_read_open_filename(handle, path, blockSize)
+    /// Opens the file at `path`; with `.programs`, an outermost gzip, bzip2 or xz layer is decompressed by
+    /// its installed program in a separate process (``DecompressorProcess``), and libarchive reads the rest.
+    public convenience init(
+        path: String, displayName: String? = nil, blockSize: Int = 1 << 20, decompressors: Decompressors = .builtin
+    ) throws(ArchiveError) {
+        try self.init(name: displayName ?? path, decompressors: decompressors)
+        let rc: Int32
+        if let program = DecompressorProcess.program(for: path, decompressors) {
+            let process = try DecompressorProcess(program: program, path: path, name: name)
+            self.process = process
+            rc = archive_read_open_fd(handle, process.output, blockSize)
+        } else {
+            rc = archive_read_open_filename(handle, path, blockSize)
+        }
         try check(rc)
         opened = true
     }
 
+    /// The program decompressing the outermost layer ("lbzip2"), nil when libarchive does it in-process.
+    public var decompressorProgram: String? {
+        process.flatMap { $0.program.command.split(separator: " ").first?.split(separator: "/").last.map(String.init) }
+    }
+
+    /// At the end of a complete walk: fails when the program decompressing the outermost layer reports the
+    /// stream corrupt or truncated (the archive inside may have looked complete).
+    public func finish() throws(ArchiveError) {
+        guard let process, let failure = process.finish() else { return }
+        throw .message(name, "\(process.program.format) data is corrupt or truncated: \(failure)")
+    }
+
     /// Opens the data of the current entry of `parent` as a new stream.
     public convenience init(nestedIn parent: ArchiveReader, entryName: String) throws(ArchiveError) {
-        try self.init(name: parent.name + " ⊃ " + entryName)
+        try self.init(name: parent.name + " ⊃ " + entryName, decompressors: parent.decompressors)
         let source = Source(parent: parent, capacity: 1 << 20)
         self.source = source
         let context = Unmanaged.passUnretained(source).toOpaque()
@@ -87,7 +107,7 @@ public final class ArchiveReader {
             let source = Unmanaged<Source>.fromOpaque(context).takeUnretainedValue()
             let count = archive_read_data(source.parent.handle, source.buffer, source.capacity)
             if count < 0 {
-                source.failure = archive_error_string(source.parent.handle).map { String(cString: $0) }
+                source.failure = source.parent.failureMessage(Int32(count))
                 return -1
             }
             if source.recorded != nil {
@@ -183,21 +203,19 @@ public final class ArchiveReader {
     /// The compression filters, outermost first ("gzip", "xz"…), without "none".
     public var filters: [String] {
         let count = archive_filter_count(handle)
-        guard count > 0 else { return [] }
-        return (0..<count).reversed().compactMap { index in
+        let outer = process.map { [$0.program.format] } ?? []
+        guard count > 0 else { return outer }
+        return outer + (0..<count).reversed().compactMap { index in
             guard let name = archive_filter_name(handle, index) else { return nil }
             let text = String(cString: name)
             if text == "none" { return nil }
-            // An external program filter is named "Program: /usr/bin/xz -dc": report the format ("xz").
-            if text.hasPrefix("Program: ") {
-                return text.dropFirst(9).split(separator: " ").first?.split(separator: "/").last.map(String.init)
-            }
             return text
         }
     }
 
     /// Compressed bytes consumed so far from the underlying file or stream.
     public var compressedBytesRead: Int64 {
+        if let process { return process.consumed }
         let count = archive_filter_count(handle)
         return count > 0 ? archive_filter_bytes(handle, count - 1) : 0
     }
@@ -217,8 +235,15 @@ public final class ArchiveReader {
 
     private func check(_ rc: Int32) throws(ArchiveError) {
         if rc == ARCHIVE_OK || rc == ARCHIVE_WARN { return }
-        let own = archive_error_string(handle).map { String(cString: $0) }
-        let message = source?.failure ?? own ?? "libarchive error \(rc)"
-        throw .message(name, message)
+        throw .message(name, failureMessage(rc))
+    }
+
+    /// Why reading failed: the decompressing program's complaint when it failed (the archive inside only
+    /// looks truncated then), else the parent's failure for a nested reader, else libarchive's message.
+    private func failureMessage(_ rc: Int32) -> String {
+        if let process, let failure = process.failureAfterError() {
+            return "\(process.program.format) data is corrupt or truncated: \(failure)"
+        }
+        return source?.failure ?? archive_error_string(handle).map { String(cString: $0) } ?? "libarchive error \(rc)"
     }
 }

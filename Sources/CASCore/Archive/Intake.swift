@@ -36,6 +36,8 @@ public struct Intake {
     public let sniffLength: Int
     /// Draw progress on standard error (defaults to: when it is a terminal).
     public var showProgress: Bool = isatty(STDERR_FILENO) == 1
+    /// What decodes compressed layers (`[advanced] decompressors`).
+    public var decompressors: Decompressors = .auto
     public var logger = Logger.cas("intake")
 
     public init(

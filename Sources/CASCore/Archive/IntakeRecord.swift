@@ -30,11 +30,14 @@ public struct IntakeRecord: Sendable, Codable, Equatable {
     /// Logical bytes written.
     public var bytesOut: Int64
     public var seconds: Double
+    /// The program that decompressed the outermost layer ("lbzip2"), when not libarchive in-process.
+    public var decompressor: String? = nil
 
     /// One line for the process log.
     public var summary: String {
         let rate = seconds > 0 ? ByteCount.format(Int64(Double(bytesOut) / seconds)) + "/s" : "-"
-        let how = linked ? "linked" : "unpacked \(members.count) member(s) from \(layers.joined(separator: " ⊃ "))"
+        var how = linked ? "linked" : "unpacked \(members.count) member(s) from \(layers.joined(separator: " ⊃ "))"
+        if let decompressor { how += " (decompressed by \(decompressor))" }
         return "intake: \(how); dump \(dump); \(ByteCount.format(bytesIn)) in, \(ByteCount.format(bytesOut)) out "
             + "in \(String(format: "%.2f", seconds)) s (\(rate))"
     }

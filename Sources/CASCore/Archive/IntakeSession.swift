@@ -20,7 +20,8 @@ final class IntakeSession {
         self.intake = intake
         self.writer = writer
         self.inputSize = inputSize
-        walker = LayerWalker(path: intake.source, displayName: Self.baseName(intake.source))
+        walker = LayerWalker(
+            path: intake.source, displayName: Self.baseName(intake.source), decompressors: intake.decompressors)
         progress = IntakeProgress(total: inputSize, enabled: intake.showProgress)
     }
 
@@ -37,10 +38,12 @@ final class IntakeSession {
                 + "this one is kept as an extra member")
         }
         for warning in warnings { intake.logger.warning("\(warning)") }
-        return IntakeRecord(
+        var record = IntakeRecord(
             dump: members[chosen].path, linked: linked, layers: walker.layers, members: members,
             warnings: warnings, bytesIn: linked ? 0 : max(walker.inputBytesRead, 0), bytesOut: bytesOut,
             seconds: Date().timeIntervalSince(started))
+        record.decompressor = walker.decompressorProgram
+        return record
     }
 
     /// Entries that are not regular files: refused when unsafe, skipped with a warning when harmless.

@@ -30,6 +30,7 @@ public final class LayerWalker {
     public let path: String
     public let displayName: String
     public let maxDepth: Int
+    public let decompressors: Decompressors
     /// What the upload is, outermost first: ["zip archive", "gzip data", "tar archive"].
     public internal(set) var layers: [String] = []
     /// Every entry seen (path and declared size), for "what the archive held" messages.
@@ -38,11 +39,15 @@ public final class LayerWalker {
     var describedDepth = 0
 
     /// Walks the file at `path`; `displayName` names it in messages.
-    public init(path: String, displayName: String? = nil, maxDepth: Int = 8) {
+    public init(path: String, displayName: String? = nil, maxDepth: Int = 8, decompressors: Decompressors = .builtin) {
         self.path = path
+        self.decompressors = decompressors
         self.displayName = displayName ?? path
         self.maxDepth = maxDepth
     }
+
+    /// The program that decompresses the upload's outermost layer, if not libarchive (``Decompressors``).
+    public var decompressorProgram: String? { top?.decompressorProgram }
 
     /// Compressed bytes of the upload consumed so far.
     public var inputBytesRead: Int64 { top?.compressedBytesRead ?? 0 }
@@ -60,9 +65,10 @@ public final class LayerWalker {
         other: (OtherEntry) throws(ArchiveError) -> Void,
         leaf: (Leaf) throws(ArchiveError) -> Step
     ) throws(ArchiveError) {
-        let reader = try ArchiveReader(path: path, displayName: displayName)
+        let reader = try ArchiveReader(path: path, displayName: displayName, decompressors: decompressors)
         top = reader
         guard let first = try reader.next() else {
+            try reader.finish()
             // All-zero data is also an empty tar archive to libarchive.
             layers = reader.filters.map { "\($0) data" } + [reader.isEmpty ? "empty data" : "empty " + reader.containerKind]
             return
@@ -74,8 +80,8 @@ public final class LayerWalker {
                               isPlainFile: true, stream: stream))
             return
         }
-        _ = try walk(reader, first: first, rawName: baseName(displayName), declaredSize: nil,
-                     parentLayer: displayName, depth: 1,
-                     other: other, leaf: leaf)
+        let complete = try walk(reader, first: first, rawName: baseName(displayName), declaredSize: nil,
+                                parentLayer: displayName, depth: 1, other: other, leaf: leaf)
+        if complete { try reader.finish() }
     }
 }

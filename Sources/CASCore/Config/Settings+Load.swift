@@ -110,6 +110,9 @@ extension Settings {
         s.maxUnpackSize = try reader.size("advanced", "maxUnpackSize") ?? s.maxUnpackSize
         s.maxExpansionRatio =
             try reader.integer("advanced", "maxExpansionRatio", range: 2...1_000_000) ?? s.maxExpansionRatio
+        s.decompressors = try reader.choice(
+            "advanced", "decompressors", Dictionary(uniqueKeysWithValues: Decompressors.allCases.map { ($0.rawValue.uppercased(), $0) }))
+            ?? s.decompressors
 
         s.serverHosts = reader.list("servers", "hosts", separators: ",\n")
         return s

@@ -46,6 +46,8 @@ public struct Settings: Sendable {
     public var maxUnpackSize: Int64
     /// Largest output/input ratio intake accepts before calling it a bomb.
     public var maxExpansionRatio: Int
+    /// Who decompresses an upload's outermost layer: installed parallel programs or libarchive.
+    public var decompressors: Decompressors
 
     // [servers]
     public var serverHosts: [String]
@@ -88,6 +90,7 @@ public struct Settings: Sendable {
             sshConnectTimeout: 10,
             maxUnpackSize: 4 << 40,
             maxExpansionRatio: 1000,
+            decompressors: .auto,
             serverHosts: []
         )
     }

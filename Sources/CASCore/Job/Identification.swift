@@ -80,8 +80,10 @@ public enum Identification {
         let limits = Intake.Limits(maxUnpackSize: settings.maxUnpackSize,
                                    maxExpansionRatio: settings.maxExpansionRatio)
         do {
-            return try Intake(source: file, jobDirectory: jobDirectory, limits: limits,
-                              sniffLength: DumpFormat.sniffLength, dumpRank: dumpRank).run()
+            var intake = Intake(source: file, jobDirectory: jobDirectory, limits: limits,
+                                sniffLength: DumpFormat.sniffLength, dumpRank: dumpRank)
+            intake.decompressors = settings.decompressors
+            return try intake.run()
         } catch .noDump(let name, let held) {
             // A plain ELF executable ranks 0 like any non-dump; say what it is (a vmlinux given by mistake?).
             if case .unsupported(let what) = sniff(file: file), what == DumpFormat.elfExecutableMessage {

@@ -64,6 +64,7 @@ import Testing
         Case(file: "deep.tar.xz", tool: "zip",
              make: "tar czf a.tar.gz vmcore vmcore-dmesg.txt && zip -q b.zip a.tar.gz && tar cf c.tar b.zip "
                 + "&& xz -0 -c c.tar > deep.tar.xz", hasExtra: true),
+        Case(file: "case.7z", tool: "7zz", make: "7zz a -bd -bso0 -bsp0 case.7z vmcore vmcore-dmesg.txt", hasExtra: true),
         Case(file: "named-wrong.zip", tool: "gzip", make: "gzip -c vmcore > named-wrong.zip", hasExtra: false),
     ]
 
