@@ -32,8 +32,8 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
+            // Headers only: libcurl is loaded on first use (see Sources/CCurl/shim.h), so no pkg-config link flags.
             name: "CCurl",
-            pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(

@@ -25,6 +25,12 @@ struct CAS: AsyncParsableCommand {
         subcommands: [Identify.self, Findings.self, Unpack.self]
     )
 
+    /// The entry point: `cas identify FILE…` is answered at once (``Identify/fastPath(_:)``), the rest parsed.
+    static func main() async {
+        if let status = Identify.fastPath(Array(CommandLine.arguments.dropFirst())) { Foundation.exit(status.rawValue) }
+        await main(nil)
+    }
+
     @Option(name: [.customShort("i"), .long], help: "Unique ID for the core, usually the case number.")
     var identifier: String?
 

@@ -22,13 +22,20 @@ extension CAS {
 
         func run() async throws {
             global.bootstrapLogging(defaultLevel: .warning)
-            let bufferSize = (try? global.loadSettings().bufferSize) ?? (64 << 20)
+            let worst = Self.identify(files, json: global.json, settings: try? global.loadSettings())
+            if worst != .ok { throw ExitCode(worst.rawValue) }
+        }
+
+        /// Identifies each file, printing a block (or the JSON array) on standard output and one line per
+        /// failure on standard error; returns the worst status.
+        static func identify(_ files: [String], json: Bool, settings: Settings?) -> ExitStatus {
+            let bufferSize = settings?.bufferSize ?? (64 << 20)
             var results: [IdentifyJSON] = []
             var worst: ExitStatus = .ok
             for (index, file) in files.enumerated() {
                 do throws(IdentifyError) {
                     let result = try Identification.identify(path: file, bufferSize: bufferSize)
-                    if global.json {
+                    if json {
                         results.append(IdentifyJSON(result))
                     } else {
                         if index > 0 { print("") }
@@ -39,8 +46,33 @@ extension CAS {
                     if error.exitStatus.rawValue > worst.rawValue { worst = error.exitStatus }
                 }
             }
-            if global.json { try printJSON(results) }
-            if worst != .ok { throw ExitCode(worst.rawValue) }
+            if json {
+                do { try printJSON(results) } catch { return .failure }
+            }
+            return worst
+        }
+
+        /// `cas identify FILE… [--json]` without other options, answered before ArgumentParser is set up: its
+        /// start-up (reflection over every command's options) costs more than reading a dump's headers, and
+        /// `cas identify` must not be slower than `crash --osrelease`. Anything else (`--help`, `--config`,
+        /// a file named like an option) goes through the full parser. Returns nil when it does not apply.
+        static func fastPath(_ arguments: [String]) -> ExitStatus? {
+            guard arguments.count >= 2, arguments[0] == "identify" else { return nil }
+            let rest = arguments.dropFirst()
+            let json = rest.contains("--json")
+            let files = rest.filter { $0 != "--json" }
+            guard !files.isEmpty, files.allSatisfy({ !$0.hasPrefix("-") }) else { return nil }
+            LogSink.shared.setStandardErrorLevel(.warning)
+            let settings: Settings?
+            do {
+                settings = try Settings.load(Settings.Locator(explicitPath: nil))
+                for warning in settings?.warnings ?? [] {
+                    FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                }
+            } catch {
+                settings = nil
+            }
+            return identify(files, json: json, settings: settings)
         }
 
         /// The text block for one dump.

@@ -96,6 +96,29 @@ import Testing
         #expect(mixed.err.split(separator: "\n").count == 2)
     }
 
+    /// `cas identify FILE… [--json]` is answered before ArgumentParser runs; with any other option the parser
+    /// runs `cas identify` itself. Both must print and exit alike.
+    @Test func theFastPathAnswersLikeTheParsedCommand() throws {
+        let dir = try Self.workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cas = Self.binaries.appendingPathComponent("cas").path
+        let conf = dir + "/cas.conf"
+        try "[settings]\nkernels = \(dir)\ndebugs = \(dir)/d\nworkDirectory = \(dir)/w\ndatabase = \(dir)/cas.db\n"
+            .write(toFile: conf, atomically: true, encoding: .utf8)
+        for files in [["vmcore", "vmcore.tar.gz"], ["notes.tar.gz", "missing", "vmcore"]] {
+            for json in [[], ["--json"]] {
+                let fast = try Self.run(cas, ["identify"] + files + json, in: dir)
+                let parsed = try Self.run(cas, ["identify", "--config", conf] + json + files, in: dir)
+                #expect(fast.status == parsed.status)
+                #expect(fast.out == parsed.out)
+                #expect(fast.err == parsed.err)
+                #expect(fast.out.contains("6.1.192-tiny-pidfix"))
+            }
+        }
+        let help = try Self.run(cas, ["identify", "--help"], in: dir)
+        #expect(help.status == 0 && help.out.contains("USAGE: cas identify"))
+    }
+
     @Test func agreesWithCrashOSRelease() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/crash") else {
             print("skipped: crash is not installed")

@@ -32,6 +32,7 @@ public enum Identification {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .noInput(path, FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
         }
+        if let direct = try identifyPlainDump(path: path, bufferSize: bufferSize) { return direct }
         let walker = LayerWalker(path: path, displayName: path)
         var found: Result?
         var failure: IdentifyError?
@@ -71,6 +72,25 @@ public enum Identification {
         found?.bytesRead = walker.inputBytesRead
         guard let found else { throw .notADump(path, walker.summary + " with no kernel dump in it") }
         return found
+    }
+
+    /// A file that starts with a dump format's magic is read directly, without setting up libarchive
+    /// (whose format bidding reads and scans the first MiB); nil for anything else.
+    private static func identifyPlainDump(path: String, bufferSize: Int64) throws(IdentifyError) -> Result? {
+        guard let source = try? FileByteSource(path: path),
+            let prefix = try? source.read(at: 0, count: DumpFormat.sniffLength)
+        else { return nil }
+        switch DumpFormat.sniff(prefix) {
+        case .elf, .kdumpCompressed, .diskdump, .flattened:
+            do throws(DumpError) {
+                let identity = try DumpIdentifier.identify(source, name: path, bufferSize: bufferSize)
+                return Result(path: path, member: nil, identity: identity)
+            } catch {
+                throw .dump(error)
+            }
+        case .unsupported, nil:
+            return nil
+        }
     }
 
     /// Intake with the settings' limits and the Dump stage's magic.

@@ -22,7 +22,10 @@ final class SMTPTransfer {
     private static let globalInit: CURLcode = cas_curl_global_init()
 
     init(message: [UInt8]) throws(MailError) {
-        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
+        guard cas_curl() != nil else {
+            throw .delivery(relay: "-", code: -1, message: "libcurl (libcurl.so.4) is not installed: apt-get install libcurl4")
+        }
+        guard Self.globalInit == CURLE_OK, let handle = cas_curl_easy_init() else {
             throw .delivery(relay: "-", code: -1, message: "libcurl could not be initialised")
         }
         self.handle = handle
@@ -32,15 +35,15 @@ final class SMTPTransfer {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        cas_curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
 
     /// Sends the message to `recipients` through the relay described by `smtp`.
     func send(smtp: SMTPSettings, recipients: [String]) throws(MailError) {
         var list: UnsafeMutablePointer<curl_slist>?
-        for address in recipients { list = curl_slist_append(list, "<\(address)>") }
-        defer { curl_slist_free_all(list) }
+        for address in recipients { list = cas_curl_slist_append(list, "<\(address)>") }
+        defer { cas_curl_slist_free_all(list) }
         let context = Unmanaged.passUnretained(self).toOpaque()
         do {
             try check(smtp, cas_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
@@ -63,7 +66,7 @@ final class SMTPTransfer {
             try check(smtp, cas_curl_set_debug_function(handle, Self.debug))
             try check(smtp, cas_curl_set_pointer(handle, CURLOPT_DEBUGDATA, context))
             try check(smtp, cas_curl_set_long(handle, CURLOPT_VERBOSE, 1))
-            try check(smtp, curl_easy_perform(handle))
+            try check(smtp, cas_curl_easy_perform(handle))
         }
         if !refused.isEmpty {
             let delivered = recipients.filter { refused[$0] == nil }
@@ -83,7 +86,7 @@ final class SMTPTransfer {
     private func check(_ smtp: SMTPSettings, _ code: CURLcode) throws(MailError) {
         guard code != CURLE_OK else { return }
         var message = Self.string(errorBuffer)
-        if message.isEmpty { message = Self.string(curl_easy_strerror(code)) }
+        if message.isEmpty { message = Self.string(cas_curl_easy_strerror(code)) }
         if code == CURLE_USE_SSL_FAILED {
             message += " (smtpTLS = always, but the relay does not offer STARTTLS)"
         } else if [CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_LOGIN_DENIED, CURLE_UPLOAD_FAILED, CURLE_WEIRD_SERVER_REPLY]
