@@ -27,9 +27,7 @@ final class DecompressorProcess {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }
         let size = Int64(st.st_size)
-        if decompressors == .auto, size < Decompressors.autoThreshold || sysconf(Int32(_SC_NPROCESSORS_ONLN)) < 2 {
-            return nil
-        }
+        if decompressors == .auto, sysconf(Int32(_SC_NPROCESSORS_ONLN)) < 2 { return nil }
         let head = readAt(fd, 0, 16)
         guard let program = programs.first(where: { $0.matches(head) }) else { return nil }
         if decompressors == .auto, program.format == "xz", (xzBlockCount(fd, size: size) ?? 1) < 2 { return nil }

@@ -76,42 +76,38 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: job).isEmpty)
     }
 
-    @Test func autoDecodesSmallUploadsInProcess() throws {
-        try #require(ArchiveFixtures.has("lbzip2"))
-        let (work, job) = try IntakeTests.workspace()
-        defer { ArchiveFixtures.cleanup(work) }
-        try ArchiveFixtures.shell("tar cjf case.tar.bz2 vmcore", in: work)
-        let record = try Self.intake(work + "/case.tar.bz2", into: job, .auto)
-        #expect(record.decompressor == nil)
-        #expect(record.dump == "vmcore")
-    }
-
-    /// `auto` on uploads past its threshold: lbzip2 for bzip2, `xz -T0` only for multi-block xz, never pigz.
+    /// `auto`: lbzip2 for bzip2, `xz -T0` only for multi-block xz, never pigz; on the real upload path too.
     @Test func autoChoosesParallelProgramsOnlyWhereTheyAreFaster() throws {
         try #require(ArchiveFixtures.has("lbzip2") && ArchiveFixtures.has("pigz"))
         try #require(sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2, "auto uses programs on multi-core machines only")
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let (work, job) = try IntakeTests.workspace()
         defer { ArchiveFixtures.cleanup(work) }
-        // 33 MiB of incompressible data, just past the threshold once compressed.
         try ArchiveFixtures.shell("""
-            head -c 33M /dev/urandom > data
-            bzip2 -1 -c data > data.bz2
-            gzip -1 -c data > data.gz
-            xz -T2 -0 --block-size=4MiB -c data > multi.xz
-            xz -T1 -0 -c data > single.xz
+            tar cf case.tar vmcore vmcore-dmesg.txt
+            bzip2 -c case.tar > case.tar.bz2
+            gzip -c case.tar > case.tar.gz
+            xz -T2 -0 --block-size=256KiB -c case.tar > multi.tar.xz
+            xz -T1 -0 -c case.tar > single.tar.xz
             """, in: work)
         func chosen(_ name: String) -> String? { DecompressorProcess.program(for: work + "/" + name, .auto)?.format }
-        #expect(chosen("data.bz2") == "bzip2")
-        #expect(chosen("multi.xz") == "xz")
-        #expect(chosen("single.xz") == nil)
-        #expect(chosen("data.gz") == nil)
-        #expect(DecompressorProcess.program(for: work + "/data.gz", .programs)?.format == "gzip")
-        #expect(DecompressorProcess.program(for: work + "/data.bz2", .builtin) == nil)
-        #expect(DecompressorProcess.program(for: work + "/data", .programs) == nil)
-        let fd = open(work + "/multi.xz", O_RDONLY)
+        #expect(chosen("case.tar.bz2") == "bzip2")
+        #expect(chosen("multi.tar.xz") == "xz")
+        #expect(chosen("single.tar.xz") == nil)
+        #expect(chosen("case.tar.gz") == nil)
+        #expect(chosen("case.tar") == nil)
+        #expect(DecompressorProcess.program(for: work + "/case.tar.gz", .programs)?.format == "gzip")
+        #expect(DecompressorProcess.program(for: work + "/single.tar.xz", .programs)?.format == "xz")
+        #expect(DecompressorProcess.program(for: work + "/case.tar.bz2", .builtin) == nil)
+        let fd = open(work + "/multi.tar.xz", O_RDONLY)
         defer { close(fd) }
-        let size = try #require(ArchiveFixtures.fileInfo(work + "/multi.xz")).size
-        #expect(DecompressorProcess.xzBlockCount(fd, size: size) == 9)
+        let size = try #require(ArchiveFixtures.fileInfo(work + "/multi.tar.xz")).size
+        let tarSize = try #require(ArchiveFixtures.fileInfo(work + "/case.tar")).size
+        #expect(DecompressorProcess.xzBlockCount(fd, size: size) == Int((tarSize + (256 << 10) - 1) / (256 << 10)))
+        let record = try Self.intake(work + "/case.tar.bz2", into: job, .auto)
+        #expect(record.decompressor == "lbzip2")
+        let gz = work + "/gz"
+        try FileManager.default.createDirectory(atPath: gz, withIntermediateDirectories: false)
+        #expect(try Self.intake(work + "/case.tar.gz", into: gz, .auto).decompressor == nil)
     }
 
     @Test func theSettingIsReadFromAdvanced() throws {
