@@ -29,7 +29,7 @@ struct CheckEndToEndTests {
         let report = lines(result.standardOutput)
         #expect(report.allSatisfy { $0.status == "ok" || $0.status == "warning" }, "\(result.standardOutput)")
         let names = report.map(\.name)
-        for name in ["config", "kernels", "debugs", "workDirectory", "database", "crash", "smtphost", "casuser"] {
+        for name in ["config", "kernels", "debugs", "workDirectory", "database", "crash", "smtphost", "decompressors", "casuser"] {
             #expect(names.contains(name), "no \(name) line in \(result.standardOutput)")
         }
         #expect(report.first { $0.name == "config" }?.rest == config)

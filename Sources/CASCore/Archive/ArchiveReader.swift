@@ -66,7 +66,7 @@ public final class ArchiveReader {
     /// The program decompressing the file's outermost layer, when one does (``Decompressors/programs``).
     private var process: DecompressorProcess?
 
-    /// Opens the file at `path`; with `.programs`, an outermost gzip, bzip2 or xz layer is decompressed by
+    /// Opens the file at `path`; with `.auto` or `.programs`, an outermost gzip, bzip2 or xz layer may be decompressed by
     /// its installed program in a separate process (``DecompressorProcess``), and libarchive reads the rest.
     public convenience init(
         path: String, displayName: String? = nil, blockSize: Int = 1 << 20, decompressors: Decompressors = .builtin

@@ -56,11 +56,11 @@ public enum Decompressors: String, Sendable, CaseIterable {
         return found
     }()
 
-    /// "pigz (gzip), lbzip2 (bzip2)" for logs and `cas-admin check`.
+    /// "lbzip2 for bzip2, xz for multi-block xz; others in-process" for `cas-admin check`.
     public var summary: String {
         let used = programs.map { program in
             let tool = program.command.split(separator: " ").first?.split(separator: "/").last.map(String.init) ?? "?"
-            return "\(tool) (\(program.format))"
+            return "\(tool) for \(self == .auto && program.format == "xz" ? "multi-block " : "")\(program.format)"
         }
         return used.isEmpty ? "libarchive in-process" : used.joined(separator: ", ") + "; others in-process"
     }

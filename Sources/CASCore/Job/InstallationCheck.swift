@@ -40,6 +40,9 @@ public struct InstallationCheck: Sendable {
         } else {
             check.items.append(Item(name: "smtphost", status: .warning, detail: "not set: results cannot be mailed (-e)"))
         }
+        check.items.append(Item(
+            name: "decompressors", status: .ok,
+            detail: "\(settings.decompressors.rawValue): \(settings.decompressors.summary)"))
         check.items.append(casUser(settings.casUser))
         return check
     }
