@@ -27,6 +27,15 @@ struct ExitStatusTests {
         #expect(Suggest.nearest("stmphost", in: ["smtphost", "kernels"]) == "smtphost")
         #expect(Suggest.nearest("workdirectroy", in: ["workDirectory", "debugs"]) == "workDirectory")
         #expect(Suggest.nearest("colour", in: ["smtphost", "kernels"]) == nil)
+        // Optimal string alignment distance, rolling rows: substitutions, insertions, adjacent swaps.
+        #expect(Suggest.distance("kitten", "sitting") == 3)
+        #expect(Suggest.distance("ab", "ba") == 1)
+        #expect(Suggest.distance("ca", "abc") == 3)
+        #expect(Suggest.distance("", "abc") == 3 && Suggest.distance("abc", "") == 3)
+        #expect(Suggest.distance("smtphost", "stmphost") == 1)
+        // A long near-miss is still found; a name far longer than any candidate is not compared at all.
+        #expect(Suggest.nearest("maxexpansionratoi", in: ["maxExpansionRatio", "maxUnpackSize"]) == "maxExpansionRatio")
+        #expect(Suggest.nearest(String(repeating: "x", count: 100_000), in: ["smtphost"]) == nil)
     }
 
     @Test func caseIDs() {
