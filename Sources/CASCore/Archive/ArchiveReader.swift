@@ -44,14 +44,10 @@ public final class ArchiveReader {
         deinit { buffer.deallocate() }
     }
 
-    /// What decompresses this reader's compressed layers (nested readers inherit it).
-    public let decompressors: Decompressors
-
-    private init(name: String, decompressors: Decompressors) throws(ArchiveError) {
+    private init(name: String) throws(ArchiveError) {
         guard let a = archive_read_new() else { throw .message(name, "libarchive could not allocate a reader") }
         handle = a
         self.name = name
-        self.decompressors = decompressors
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
         archive_read_support_format_gnutar(a)
@@ -71,7 +67,7 @@ public final class ArchiveReader {
     public convenience init(
         path: String, displayName: String? = nil, blockSize: Int = 1 << 20, decompressors: Decompressors = .builtin
     ) throws(ArchiveError) {
-        try self.init(name: displayName ?? path, decompressors: decompressors)
+        try self.init(name: displayName ?? path)
         let rc: Int32
         if let program = DecompressorProcess.program(for: path, decompressors) {
             let process = try DecompressorProcess(program: program, path: path, name: name)
@@ -86,7 +82,7 @@ public final class ArchiveReader {
 
     /// The program decompressing the outermost layer ("lbzip2"), nil when libarchive does it in-process.
     public var decompressorProgram: String? {
-        process.flatMap { $0.program.command.split(separator: " ").first?.split(separator: "/").last.map(String.init) }
+        process?.program.tool
     }
 
     /// At the end of a complete walk: fails when the program decompressing the outermost layer reports the
@@ -96,9 +92,9 @@ public final class ArchiveReader {
         throw .message(name, "\(process.program.format) data is corrupt or truncated: \(failure)")
     }
 
-    /// Opens the data of the current entry of `parent` as a new stream.
+    /// Opens the data of the current entry of `parent` as a new stream (decompressed in-process).
     public convenience init(nestedIn parent: ArchiveReader, entryName: String) throws(ArchiveError) {
-        try self.init(name: parent.name + " ⊃ " + entryName, decompressors: parent.decompressors)
+        try self.init(name: parent.name + " ⊃ " + entryName)
         let source = Source(parent: parent, capacity: 1 << 20)
         self.source = source
         let context = Unmanaged.passUnretained(source).toOpaque()

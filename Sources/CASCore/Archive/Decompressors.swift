@@ -27,6 +27,8 @@ public enum Decompressors: String, Sendable, CaseIterable {
         let command: String
         /// Leading bytes that select it.
         let signature: [UInt8]
+        /// The program's name ("lbzip2").
+        var tool: String { command.split(separator: " ").first?.split(separator: "/").last.map(String.init) ?? command }
     }
 
     /// The programs this choice may use, of those installed.
@@ -59,8 +61,7 @@ public enum Decompressors: String, Sendable, CaseIterable {
     /// "lbzip2 for bzip2, xz for multi-block xz; others in-process" for `cas-admin check`.
     public var summary: String {
         let used = programs.map { program in
-            let tool = program.command.split(separator: " ").first?.split(separator: "/").last.map(String.init) ?? "?"
-            return "\(tool) for \(self == .auto && program.format == "xz" ? "multi-block " : "")\(program.format)"
+            "\(program.tool) for \(self == .auto && program.format == "xz" ? "multi-block " : "")\(program.format)"
         }
         return used.isEmpty ? "libarchive in-process" : used.joined(separator: ", ") + "; others in-process"
     }
