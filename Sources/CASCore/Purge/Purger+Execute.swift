@@ -15,24 +15,10 @@ extension Purger {
         var jobRows: [String] = []
         // One `<ID>` open at a time: the plan lists jobs ID by ID.
         for (id, candidates) in Self.grouped(plan.jobs) {
-            let group: DirectoryFD
-            switch work.child(id) {
-            case .success(let open): group = open
-            case .failure(let error):
-                report.failures.append(error.description)
-                report.incomplete.append(contentsOf: candidates)
-                continue
-            }
-            for candidate in candidates {
-                let (outcome, done) = remove(candidate, from: group, remover: &remover)
-                switch outcome {
-                case .removed:
-                    report.removed.append(done)
-                    if let row = done.rowKey { jobRows.append(row) }
-                case .running: report.running += 1
-                case .failed: report.incomplete.append(done)
-                }
-            }
+            guard let (group, rows) = removeGroup(
+                candidates, named: id, under: work, busy: \.running, remover: &remover, report: &report)
+            else { continue }
+            jobRows += rows
             if !dryRun { tidy(id, group, report: &report) }
         }
         if !dryRun, let error = deleteRows({ store throws(StoreError) in try store.deleteJobs(directories: jobRows) }) {
@@ -45,6 +31,35 @@ extension Purger {
     }
 
     enum Outcome { case removed, running, failed }
+
+    /// Opens `name` under `root` and removes `candidates` from it (a job's `<ID>`, a cache entry's release);
+    /// returns the group and the row keys of what went, or nil when the group cannot be opened (recorded).
+    /// A candidate still locked by a process counts in `busy`.
+    func removeGroup(
+        _ candidates: [PurgeCandidate], named name: String, under root: DirectoryFD,
+        busy: WritableKeyPath<PurgeReport, Int>, remover: inout TreeRemover, report: inout PurgeReport
+    ) -> (group: DirectoryFD, rows: [String])? {
+        let group: DirectoryFD
+        switch root.child(name) {
+        case .success(let open): group = open
+        case .failure(let error):
+            report.failures.append(error.description)
+            report.incomplete.append(contentsOf: candidates)
+            return nil
+        }
+        var rows: [String] = []
+        for candidate in candidates {
+            let (outcome, done) = remove(candidate, from: group, remover: &remover)
+            switch outcome {
+            case .removed:
+                report.removed.append(done)
+                if let row = done.rowKey { rows.append(row) }
+            case .running: report[keyPath: busy] += 1
+            case .failed: report.incomplete.append(done)
+            }
+        }
+        return (group, rows)
+    }
 
     /// Consecutive runs of `candidates` with the same group, in order.
     static func grouped(_ candidates: [PurgeCandidate]) -> [(String, [PurgeCandidate])] {

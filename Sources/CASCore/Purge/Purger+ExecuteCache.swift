@@ -16,25 +16,11 @@ extension Purger {
         var rows: [String] = []
         let byRelease = Dictionary(grouping: plan.cachedKernels, by: \.group)
         for release in byRelease.keys.sorted() {
-            let candidates = byRelease[release] ?? []
-            let group: DirectoryFD
-            switch cache.child(release) {
-            case .success(let open): group = open
-            case .failure(let error):
-                report.failures.append(error.description)
-                report.incomplete.append(contentsOf: candidates)
-                continue
-            }
-            for candidate in candidates {
-                let (outcome, done) = remove(candidate, from: group, remover: &remover)
-                switch outcome {
-                case .removed:
-                    report.removed.append(done)
-                    if let row = done.rowKey { rows.append(row) }
-                case .running: report.cacheInUse += 1
-                case .failed: report.incomplete.append(done)
-                }
-            }
+            guard let (group, removed) = removeGroup(
+                byRelease[release] ?? [], named: release, under: cache, busy: \.cacheInUse, remover: &remover,
+                report: &report)
+            else { continue }
+            rows += removed
             if !report.dryRun, (try? group.names())?.isEmpty == true { _ = cache.remove(release, directory: true) }
         }
         guard !report.dryRun else { return }
