@@ -30,10 +30,15 @@ public struct GlobalOptions: ParsableArguments {
     /// (`cas-admin check` reports them itself).
     public func loadSettings(printingWarnings: Bool = true) throws(ConfigError) -> Settings {
         let settings = try Settings.load(Settings.Locator(explicitPath: config))
-        for warning in settings.warnings where printingWarnings {
+        if printingWarnings { Self.printWarnings(of: settings) }
+        return settings
+    }
+
+    /// The configuration's warnings, one `warning:` line each on standard error.
+    public static func printWarnings(of settings: Settings) {
+        for warning in settings.warnings {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
-        return settings
     }
 }
 

@@ -63,15 +63,8 @@ extension CAS {
             let files = rest.filter { $0 != "--json" }
             guard !files.isEmpty, files.allSatisfy({ !$0.hasPrefix("-") }) else { return nil }
             LogSink.shared.setStandardErrorLevel(.warning)
-            let settings: Settings?
-            do {
-                settings = try Settings.load(Settings.Locator(explicitPath: nil))
-                for warning in settings?.warnings ?? [] {
-                    FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-                }
-            } catch {
-                settings = nil
-            }
+            let settings = try? Settings.load(Settings.Locator(explicitPath: nil))
+            if let settings { GlobalOptions.printWarnings(of: settings) }
             return identify(files, json: json, settings: settings)
         }
 

@@ -2,6 +2,16 @@ import Foundation
 
 /// Running the real tools tests build their inputs with (tar, gzip, python3, …).
 public enum TestTools {
+    /// The checkout's root: the nearest directory above this file holding Package.swift.
+    public static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.path + "/Package.swift") { return url.path }
+        }
+        fatalError("package root not found")
+    }()
+
     /// A tool that exited non-zero: the command line and everything it printed.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String

@@ -9,14 +9,7 @@ enum DebuginfoCLI {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cache: [String: String] = [:]
 
-    static var packageRoot: String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.path + "/Package.swift") { return url.path }
-        }
-        fatalError("package root not found")
-    }
+    static var packageRoot: String { TestTools.packageRoot }
 
     /// The directory holding the built `cas-admin`.
     static var binaries: String {

@@ -13,14 +13,7 @@ struct DemoClone: Sendable {
     /// The temporary clone (a few hundred MB with its build), removed when the test process exits.
     nonisolated(unsafe) private static var toRemove: String?
 
-    static var packageRoot: String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.path + "/Package.swift") { return url.path }
-        }
-        fatalError("package root not found")
-    }
+    static var packageRoot: String { TestTools.packageRoot }
 
     /// Clones, links `shared`, runs `make demo` (once; later callers get the same clone and output).
     static func shared() throws -> DemoClone {

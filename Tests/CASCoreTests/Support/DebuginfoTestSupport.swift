@@ -14,14 +14,7 @@ enum DebuginfoFixture {
     nonisolated(unsafe) private static var built: [String: String] = [:]
     nonisolated(unsafe) private static var fixtureDir: String?
 
-    static var packageRoot: String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.path + "/Package.swift") { return url.path }
-        }
-        fatalError("package root not found")
-    }
+    static var packageRoot: String { TestTools.packageRoot }
 
     static func hasTool(_ name: String) -> Bool { findExecutable(name) != nil }
 
