@@ -31,8 +31,15 @@ build:
 
 # Release binaries carry the Swift runtime and Foundation statically: a process starts in about a third of
 # the time (no 15 Swift shared libraries to load and relocate), which is most of what `cas identify` costs.
+# They are position-dependent unless PIE=yes: a PIE with a static Swift runtime has the loader write about
+# 86,000 relocations into 230 pages at every start, a fifth of `cas identify` on a plain dump (see README,
+# Benchmarks). The shared libraries (libc, SQLite, libarchive) are randomized either way. Our modules'
+# symbols stay out of the dynamic symbol table (the Swift runtime's own link flags export 11,000 of them,
+# which the loader and the runtime's start-up then search; nothing looks them up by name).
+PIE ?= no
+RELEASE_LINK = -Xlinker --no-export-dynamic $(if $(filter yes,$(PIE)),,-Xswiftc -Xclang-linker -Xswiftc -no-pie)
 release:
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_LINK)
 
 # Builds with our own warnings treated as errors, then runs the whole suite.
 test: deps

@@ -21,11 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CArchive",
-            pkgConfig: "libarchive",
-            providers: [.apt(["libarchive-dev"])]
-        ),
+        // libarchive's headers (libarchive-dev); the library itself is loaded on first use, see CArchive.h.
+        .target(name: "CArchive", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",

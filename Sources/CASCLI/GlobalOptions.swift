@@ -28,8 +28,10 @@ public struct GlobalOptions: ParsableArguments {
 
     /// The settings in force, with their warnings printed to standard error unless `printingWarnings` is false
     /// (`cas-admin check` reports them itself).
-    public func loadSettings(printingWarnings: Bool = true) throws(ConfigError) -> Settings {
-        let settings = try Settings.load(Settings.Locator(explicitPath: config))
+    public func loadSettings(printingWarnings: Bool = true, creatingDirectories: Bool = true) throws(ConfigError)
+        -> Settings
+    {
+        let settings = try Settings.load(Settings.Locator(explicitPath: config), creatingDirectories: creatingDirectories)
         if printingWarnings { Self.printWarnings(of: settings) }
         return settings
     }

@@ -3,7 +3,6 @@ import CASCLI
 import CASCore
 import Foundation
 
-@main
 struct CAS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cas",
@@ -25,10 +24,14 @@ struct CAS: AsyncParsableCommand {
         subcommands: [Identify.self, Findings.self, Unpack.self]
     )
 
-    /// The entry point: `cas identify FILE…` is answered at once (``Identify/fastPath(_:)``), the rest parsed.
-    static func main() async {
-        if let status = Identify.fastPath(Array(CommandLine.arguments.dropFirst())) { Foundation.exit(status.rawValue) }
-        await main(nil)
+    /// Everything but the fast path (see main.swift): parses the command line and runs the command on the
+    /// main actor, as an `async` main would, then exits.
+    @MainActor static func runParsed() -> Never {
+        Task { @MainActor in
+            await main(nil)
+            Foundation.exit(0)
+        }
+        dispatchMain()
     }
 
     @Option(name: [.customShort("i"), .long], help: "Unique ID for the core, usually the case number.")

@@ -22,7 +22,8 @@ extension CAS {
 
         func run() async throws {
             global.bootstrapLogging(defaultLevel: .warning)
-            let worst = Self.identify(files, json: global.json, settings: try? global.loadSettings())
+            let settings = try? global.loadSettings(creatingDirectories: false)
+            let worst = Self.identify(files, json: global.json, settings: settings)
             if worst != .ok { throw ExitCode(worst.rawValue) }
         }
 
@@ -32,14 +33,16 @@ extension CAS {
             let bufferSize = settings?.bufferSize ?? (64 << 20)
             var results: [IdentifyJSON] = []
             var worst: ExitStatus = .ok
-            for (index, file) in files.enumerated() {
+            var printed = false
+            for file in files {
                 do throws(IdentifyError) {
                     let result = try Identification.identify(path: file, bufferSize: bufferSize)
                     if json {
                         results.append(IdentifyJSON(result))
                     } else {
-                        if index > 0 { print("") }
+                        if printed { print("") }
                         print(Self.render(result))
+                        printed = true
                     }
                 } catch {
                     FileHandle.standardError.write(Data("cas identify: \(error.description)\n".utf8))
@@ -63,7 +66,7 @@ extension CAS {
             let files = rest.filter { $0 != "--json" }
             guard !files.isEmpty, files.allSatisfy({ !$0.hasPrefix("-") }) else { return nil }
             LogSink.shared.setStandardErrorLevel(.warning)
-            let settings = try? Settings.load(Settings.Locator(explicitPath: nil))
+            let settings = try? Settings.load(Settings.Locator(explicitPath: nil), creatingDirectories: false)
             if let settings { GlobalOptions.printWarnings(of: settings) }
             return identify(files, json: json, settings: settings)
         }
@@ -71,15 +74,21 @@ extension CAS {
         /// The text block for one dump.
         static func render(_ result: Identification.Result) -> String {
             let id = result.identity
-            var lines = [("file", result.path)]
-            if let member = result.member { lines.append(("member", member)) }
-            lines += [
-                ("format", id.format), ("release", id.release ?? "-"), ("version", id.version ?? "-"),
-                ("arch", id.arch ?? "-"), ("build ID", id.buildId ?? "-"),
-                ("crash time", id.crashTime.map { $0.ISO8601Format() } ?? "-"), ("node", id.nodename ?? "-"),
-            ]
-            return lines.map { "\(($0.0 + ":").padding(toLength: 12, withPad: " ", startingAt: 0))\($0.1)" }
-                .joined(separator: "\n")
+            var text = ""
+            func line(_ label: String, _ value: String) {
+                if !text.isEmpty { text += "\n" }
+                text += label + ":" + String(repeating: " ", count: max(1, 11 - label.utf8.count)) + value
+            }
+            line("file", result.path)
+            if let member = result.member { line("member", member) }
+            line("format", id.format)
+            line("release", id.release ?? "-")
+            line("version", id.version ?? "-")
+            line("arch", id.arch ?? "-")
+            line("build ID", id.buildId ?? "-")
+            line("crash time", id.crashTime.map { $0.ISO8601Format() } ?? "-")
+            line("node", id.nodename ?? "-")
+            return text
         }
     }
 }

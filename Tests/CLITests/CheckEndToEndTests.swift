@@ -29,7 +29,10 @@ struct CheckEndToEndTests {
         let report = lines(result.standardOutput)
         #expect(report.allSatisfy { $0.status == "ok" || $0.status == "warning" }, "\(result.standardOutput)")
         let names = report.map(\.name)
-        for name in ["config", "kernels", "debugs", "workDirectory", "database", "crash", "smtphost", "decompressors", "casuser"] {
+        for name in [
+            "config", "kernels", "debugs", "workDirectory", "database", "crash", "smtphost", "libarchive", "decompressors",
+            "casuser",
+        ] {
             #expect(names.contains(name), "no \(name) line in \(result.standardOutput)")
         }
         #expect(report.first { $0.name == "config" }?.rest == config)
@@ -38,6 +41,7 @@ struct CheckEndToEndTests {
         )
         #expect(report.first { $0.name == "crash" }?.rest.contains("crash ") == true)
         #expect(report.first { $0.name == "casuser" }?.rest.contains("running as it") == true)
+        #expect(report.first { $0.name == "libarchive" }?.rest.hasPrefix("libarchive 3.") == true, "the loaded version")
         #expect(FileManager.default.fileExists(atPath: tmp.path + "/cas.db"))
     }
 

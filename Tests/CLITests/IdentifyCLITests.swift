@@ -23,12 +23,13 @@ import Testing
     }()
 
     /// Runs a program; returns its status, stdout and stderr.
-    static func run(_ program: String, _ arguments: [String], in directory: String? = nil) throws
-        -> (status: Int32, out: String, err: String)
-    {
+    static func run(
+        _ program: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+    ) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         let err = Pipe()
@@ -117,6 +118,55 @@ import Testing
         }
         let help = try Self.run(cas, ["identify", "--help"], in: dir)
         #expect(help.status == 0 && help.out.contains("USAGE: cas identify"))
+    }
+
+    /// A plain dump is read without loading libarchive (its ten libraries are start-up time `crash --osrelease`
+    /// does not pay), an archive loads it on demand; and with the built-in configuration nothing is created.
+    @Test func plainDumpsLoadNoLibarchiveAndNothingIsWritten() throws {
+        let dir = try Self.workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let home = dir + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: false)
+        let cas = Self.binaries.appendingPathComponent("cas").path
+        let environment = ["HOME": home, "PATH": "/usr/bin:/bin", "LD_DEBUG": "files"]
+        let plain = try Self.run(cas, ["identify", "vmcore"], in: dir, environment: environment)
+        #expect(plain.status == 0 && plain.out.contains("release:    6.1.192-tiny-pidfix"))
+        #expect(plain.err.contains("file=libz.so"), "LD_DEBUG lists the libraries the loader opens")
+        #expect(!plain.err.contains("libarchive"))
+        let archived = try Self.run(cas, ["identify", "vmcore.tar.gz"], in: dir, environment: environment)
+        #expect(archived.status == 0 && archived.out.contains("member:     vmcore"))
+        #expect(archived.err.contains("file=libarchive.so.13"))
+        if !FileManager.default.fileExists(atPath: "/etc/cas.conf") {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: home).isEmpty, "no ~/.local/share/cas")
+        }
+    }
+
+    /// Without a loadable libarchive (hidden by a bind mount in a private mount namespace), archives fail with
+    /// one line and the configuration status, and plain dumps, which never need it, are still identified.
+    @Test func withoutLibarchiveOnlyArchivesFail() throws {
+        let library = URL(fileURLWithPath: "/lib/x86_64-linux-gnu/libarchive.so.13").resolvingSymlinksInPath().path
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
+            FileManager.default.fileExists(atPath: library),
+            (try? Self.run("/usr/bin/unshare", ["--mount", "true"]))?.status == 0
+        else {
+            print("skipped: needs root, unshare(1) and \(library)")
+            return
+        }
+        let dir = try Self.workspace()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cas = Self.binaries.appendingPathComponent("cas").path
+        let script = #"mount --bind /dev/null "$1" && shift && exec "$@""#
+        let result = try Self.run(
+            "/usr/bin/unshare", ["--mount", "sh", "-c", script, "sh", library, cas, "identify", "vmcore.tar.gz", "vmcore"],
+            in: dir)
+        #expect(result.status == 78, "configuration or installation error: \(result.err)")
+        let errors = result.err.split(separator: "\n")
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("cas identify: vmcore.tar.gz: cannot read archives: ") == true)
+        #expect(errors.first?.contains("libarchive.so.13") == true, "the versioned library's error is the one named")
+        #expect(result.err.contains("(install libarchive13)"))
+        #expect(result.out.hasPrefix("file:       vmcore\n"), "no separator before the first block printed")
+        #expect(result.out.contains("release:    6.1.192-tiny-pidfix"))
     }
 
     @Test func agreesWithCrashOSRelease() throws {

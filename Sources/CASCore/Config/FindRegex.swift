@@ -12,7 +12,7 @@ import Foundation
 public struct FindRegex: @unchecked Sendable, CustomStringConvertible {
     /// The pattern as the user wrote it.
     public let pattern: String
-    private let regex: NSRegularExpression
+    private let compiled: Compiled
 
     /// Why a pattern is not a valid expression.
     public struct Invalid: Error, Equatable, CustomStringConvertible {
@@ -23,22 +23,50 @@ public struct FindRegex: @unchecked Sendable, CustomStringConvertible {
     /// Compiles an emacs-style pattern; throws with the reason when it is not a valid expression.
     public init(_ pattern: String) throws(Invalid) {
         self.pattern = pattern
-        let translated = try Self.translate(pattern)
-        do {
-            regex = try NSRegularExpression(
-                pattern: "\\A(?:" + translated + ")\\z", options: [.caseInsensitive, .dotMatchesLineSeparators])
-        } catch {
-            throw Invalid(reason: "not a valid regular expression")
-        }
+        compiled = Compiled(pattern)
+        guard try compiled.regex() != nil else { throw Invalid(reason: "not a valid regular expression") }
+    }
+
+    /// One of our own patterns, known to be valid: translated and compiled on first use, because setting
+    /// up ICU's regex engine costs milliseconds that commands never matching a package name
+    /// (`cas identify`) would pay.
+    init(builtIn pattern: String) {
+        self.pattern = pattern
+        compiled = Compiled(pattern)
     }
 
     /// True when the whole `path` matches.
     public func matches(_ path: String) -> Bool {
-        let range = NSRange(path.startIndex..., in: path)
-        return regex.firstMatch(in: path, options: [], range: range) != nil
+        guard case .success(let regex?) = Result(catching: { () throws(Invalid) in try compiled.regex() }) else {
+            return false
+        }
+        return regex.firstMatch(in: path, options: [], range: NSRange(path.startIndex..., in: path)) != nil
     }
 
     public var description: String { pattern }
+
+    /// The pattern translated to ICU and compiled, once, on first use.
+    private final class Compiled: @unchecked Sendable {
+        private let pattern: String
+        private let lock = NSLock()
+        private var result: Result<NSRegularExpression?, Invalid>?
+
+        init(_ pattern: String) { self.pattern = pattern }
+
+        /// The compiled expression, nil when ICU rejects it; throws when the pattern does not translate.
+        func regex() throws(Invalid) -> NSRegularExpression? {
+            try lock.withLock {
+                if let result { return result }
+                let made = Result { () throws(Invalid) -> NSRegularExpression? in
+                    let translated = try FindRegex.translate(pattern)
+                    return try? NSRegularExpression(
+                        pattern: "\\A(?:" + translated + ")\\z", options: [.caseInsensitive, .dotMatchesLineSeparators])
+                }
+                result = made
+                return made
+            }.get()
+        }
+    }
 
     /// Emacs regex (GNU find's `-regextype emacs`) → ICU regex.
     static func translate(_ emacs: String) throws(Invalid) -> String {

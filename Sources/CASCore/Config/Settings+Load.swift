@@ -8,7 +8,7 @@ extension Settings {
         public var systemPath: String
 
         public init(
-            explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+            explicitPath: String?, environment: [String: String] = Locator.processEnvironment(),
             systemPath: String = "/etc/cas.conf"
         ) {
             self.explicitPath = explicitPath
@@ -16,11 +16,22 @@ extension Settings {
             self.systemPath = systemPath
         }
 
+        /// The variables the lookup reads, from this process's environment (read one by one: building
+        /// `ProcessInfo`'s whole dictionary costs more than `cas identify` reading a dump's headers).
+        public static func processEnvironment() -> [String: String] {
+            var found: [String: String] = [:]
+            for name in ["CAS_CONFIG", "XDG_DATA_HOME", "HOME"] {
+                if let value = getenv(name) { found[name] = String(cString: value) }
+            }
+            return found
+        }
+
         /// `--config PATH`, then `$CAS_CONFIG`, then `/etc/cas.conf`; nil means the built-in default.
         public func configFile() -> String? {
             if let explicitPath { return explicitPath }
             if let fromEnv = environment["CAS_CONFIG"], !fromEnv.isEmpty { return fromEnv }
-            if FileManager.default.fileExists(atPath: systemPath) { return systemPath }
+            var status = stat()
+            if stat(systemPath, &status) == 0 { return systemPath }
             return nil
         }
 
@@ -33,12 +44,13 @@ extension Settings {
     }
 
     /// Loads the settings in force: the file the locator finds, or the built-in default with its
-    /// directories created on first use.
-    public static func load(_ locator: Locator) throws(ConfigError) -> Settings {
+    /// directories created on first use (unless `creatingDirectories` is false: commands that write
+    /// nothing, like `cas identify`).
+    public static func load(_ locator: Locator, creatingDirectories: Bool = true) throws(ConfigError) -> Settings {
         guard let path = locator.configFile() else {
             let base = locator.defaultBase()
             let settings = Settings.defaults(base: base, source: "built-in default (\(base))")
-            for dir in [base, settings.kernels, settings.debugs, settings.workDirectory] {
+            for dir in [base, settings.kernels, settings.debugs, settings.workDirectory] where creatingDirectories {
                 do {
                     try FileManager.default.createDirectory(
                         atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
@@ -78,7 +90,7 @@ extension Settings {
         var s = Settings.defaults(base: base, source: path)
         s.warnings = reader.unknownKeyWarnings()
 
-        s.casUser = try reader.text("settings", "casuser") ?? s.casUser
+        s.configuredCasUser = try reader.text("settings", "casuser")
         s.kernels = try reader.requiredPath("settings", "kernels")
         s.rpmFilter = try reader.regex("settings", "rpmFilter") ?? s.rpmFilter
         s.debFilter = try reader.regex("settings", "debFilter") ?? s.debFilter

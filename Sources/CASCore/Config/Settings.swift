@@ -9,7 +9,14 @@ public struct Settings: Sendable {
     public var warnings: [String] = []
 
     // [settings]
-    public var casUser: String
+    /// `casUser` as the file sets it; nil means the user this process runs as.
+    var configuredCasUser: String?
+    /// The user analyses run as: the configured one, else the user this process runs as (looked up only
+    /// when asked: reading the user database is start-up time most commands do not need).
+    public var casUser: String {
+        get { configuredCasUser ?? Self.currentUserName() }
+        set { configuredCasUser = newValue }
+    }
     public var kernels: String
     public var rpmFilter: FindRegex
     public var debFilter: FindRegex
@@ -62,10 +69,10 @@ public struct Settings: Sendable {
     public static func defaults(base: String, source: String) -> Settings {
         Settings(
             source: source,
-            casUser: currentUserName(),
+            configuredCasUser: nil,
             kernels: base + "/kernels",
-            rpmFilter: try! FindRegex(defaultRPMFilter),
-            debFilter: try! FindRegex(defaultDebFilter),
+            rpmFilter: FindRegex(builtIn: defaultRPMFilter),
+            debFilter: FindRegex(builtIn: defaultDebFilter),
             debugs: base + "/debugs",
             debugLevel: .info,
             workDirectory: base + "/work",

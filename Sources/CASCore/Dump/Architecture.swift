@@ -27,7 +27,7 @@ enum Architecture {
 
     /// The normalised name of a utsname machine string (`i686` → i386, `armv7l` → arm…); unknown names kept.
     static func normalise(machine: String) -> String? {
-        let name = machine.trimmingCharacters(in: .whitespaces).lowercased()
+        let name = machine.trimmingBlanks().lowercased()
         guard !name.isEmpty else { return nil }
         if ["i386", "i486", "i586", "i686", "x86"].contains(name) { return "i386" }
         if name == "amd64" || name == "x86_64" { return "x86_64" }

@@ -77,7 +77,7 @@ enum BannerScanner {
     /// `uname -v` from a banner: from the `#` after the compiler's closing parenthesis to the end.
     static func version(of banner: String) -> String? {
         guard let mark = banner.range(of: ") #", options: .backwards) ?? banner.range(of: " #") else { return nil }
-        let version = banner[banner.index(before: mark.upperBound)...].trimmingCharacters(in: .whitespaces)
+        let version = banner[banner.index(before: mark.upperBound)...].trimmingBlanks()
         return version.count > 1 ? version : nil
     }
 
@@ -88,7 +88,7 @@ enum BannerScanner {
         var index = offset
         while index < end, bytes[index] >= 0x20 || bytes[index] == 0x09, bytes[index] != 0x7f { index += 1 }
         guard index < end || end == bytes.count else { return nil }
-        return String(decoding: bytes[offset..<index], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return String(decoding: bytes[offset..<index], as: UTF8.self).trimmingBlanks()
     }
 
     /// Offset of the first `needle` in `bytes` at or after `start`: `memchr` to each candidate first byte,

@@ -6,14 +6,24 @@ enum VMCoreInfo {
     static let maxSize = 1 << 20
 
     /// Every `KEY=value` line of `bytes`; text after a NUL is ignored, lines without `=` skipped.
+    /// Lines end at LF or CR (so CRLF too). Read byte by byte: the text is ASCII, and walking it as
+    /// `Character`s cost a fifth of `cas identify`'s run.
     static func parse(_ bytes: [UInt8]) -> [String: String] {
         var map: [String: String] = [:]
-        let text = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let key = String(line[..<equals])
-            guard !key.isEmpty else { continue }
-            map[key] = String(line[line.index(after: equals)...])
+        let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        var lineStart = 0
+        while lineStart < end {
+            var lineEnd = lineStart
+            var equals: Int?
+            while lineEnd < end, bytes[lineEnd] != 0x0A, bytes[lineEnd] != 0x0D {
+                if equals == nil, bytes[lineEnd] == UInt8(ascii: "=") { equals = lineEnd }
+                lineEnd += 1
+            }
+            if let equals, equals > lineStart {
+                map[String(decoding: bytes[lineStart..<equals], as: UTF8.self)] =
+                    String(decoding: bytes[(equals + 1)..<lineEnd], as: UTF8.self)
+            }
+            lineStart = lineEnd + 1
         }
         return map
     }

@@ -29,8 +29,8 @@ public enum Identification {
     /// Identifies the dump in `path`: directly for a plain file, otherwise through every compression and
     /// archive layer, decompressing only as far as the dump's headers.
     public static func identify(path: String, bufferSize: Int64) throws(IdentifyError) -> Result {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw .noInput(path, FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
+        guard access(path, R_OK) == 0 else {
+            throw .noInput(path, access(path, F_OK) == 0 ? "not readable" : "no such file")
         }
         if let direct = try identifyPlainDump(path: path, bufferSize: bufferSize) { return direct }
         let walker = LayerWalker(path: path, displayName: path)

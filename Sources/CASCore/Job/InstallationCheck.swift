@@ -40,6 +40,11 @@ public struct InstallationCheck: Sendable {
         } else {
             check.items.append(Item(name: "smtphost", status: .warning, detail: "not set: results cannot be mailed (-e)"))
         }
+        switch ArchiveReader.library() {
+        case .success(let version): check.items.append(Item(name: "libarchive", status: .ok, detail: version))
+        case .failure(let error):
+            check.items.append(Item(name: "libarchive", status: .error, detail: error.description + " (install libarchive13)"))
+        }
         check.items.append(Item(
             name: "decompressors", status: .ok,
             detail: "\(settings.decompressors.rawValue): \(settings.decompressors.summary)"))
