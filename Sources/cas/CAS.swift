@@ -83,8 +83,8 @@ struct CAS: AsyncParsableCommand {
             return await job.run()
         }
         if global.json { try printJSON(report) }
-        if let error = report.error {
-            FileHandle.standardError.write(Data("cas: \(report.step ?? "job") failed: \(error)\n".utf8))
+        if report.error != nil {
+            // The failure itself is already on standard error, from the job's log ("cas: error: … failed: …").
             FileHandle.standardError.write(Data("cas: the log is \(report.directory)/\(report.id).log\n".utf8))
         } else if !global.json {
             print(report.directory)

@@ -118,6 +118,24 @@ struct JobTests {
         #expect(FileManager.default.fileExists(atPath: base + "/upload.tar.gz"), "the user's file is untouched")
     }
 
+    /// A failing job says so once on standard error (the job log's error line), then where the log is; the
+    /// intake summary is named once.
+    @Test func aFailureIsReportedOnceWithTheLogsPath() throws {
+        let base = try JobWorld.tree(indexed: false)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let script = #"printf 'KDUMP   \006\000\000\000' > "$0/vmcore" && head -c 8192 /dev/zero >> "$0/vmcore" && "#
+            + #"tar -czf "$0/upload.tar.gz" -C "$0" vmcore && rm "$0/vmcore""#
+        try JobWorld.sh(script, base)
+        let result = try JobWorld.run("cas", ["-i", "77", "-f", base + "/upload.tar.gz"], base: base)
+        #expect(result.status == ExitStatus.badInput.rawValue, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.contains("failed:") } == lines.filter { $0.hasPrefix("cas: error: identifying failed: vmcore: ") })
+        #expect(lines.filter { $0.contains("failed:") }.count == 1, "\(result.stderr)")
+        #expect(lines.filter { $0.hasPrefix("intake: unpacked 1 member(s) from gzip data") }.count == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("intake: intake:"))
+        #expect(lines.last?.hasPrefix("cas: the log is " + base + "/work/77/") == true, "\(result.stderr)")
+    }
+
     @Test func aHangingCrashIsKilledAtTheTimeout() throws {
         let fixtures = try JobWorld.fixtures()
         let sleeper = NSTemporaryDirectory() + "cas-hanging-crash-\(getpid())"

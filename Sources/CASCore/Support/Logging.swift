@@ -47,7 +47,12 @@ public final class LogSink: @unchecked Sendable {
         let stamp = Self.timestamp()
         lock.withLock {
             if !stderrQuiet, level >= stderrLevel {
-                let prefix = level >= .warning ? "\(label): \(level == .warning ? "warning" : "error"): " : "\(label): "
+                // A message that already names its stage ("intake: unpacked …") is not named twice.
+                let named = message.hasPrefix(label + ": ")
+                let prefix =
+                    level >= .warning
+                    ? "\(label): \(level == .warning ? "warning" : "error"): "
+                    : named ? "" : "\(label): "
                 FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
             }
             for (_, entry) in files where level >= entry.level {
