@@ -8,9 +8,10 @@ extension DumpIdentifier {
     {
         let bytes = try reader.read(at: 0, count: KdumpHeader.readSize, what: "disk_dump_header")
         let header: KdumpHeader
-        switch KdumpHeader.parse(bytes) {
-        case .success(let parsed): header = parsed
-        case .failure(let problem): throw .corrupt(reader.name, "disk_dump_header: \(problem.text)")
+        do {
+            header = try KdumpHeader.parse(bytes)
+        } catch {
+            throw .corrupt(reader.name, "disk_dump_header: \(error.text)")
         }
         let kind = header.isDiskdump ? "diskdump" : "kdump-compressed"
         var identity = KernelIdentity(format: "\(label)\(kind) v\(header.headerVersion)")
