@@ -128,6 +128,33 @@ struct MailCLITests {
         #expect(try store.jobs(caseId: "04242").first?.mailState?.hasPrefix("failed: ") == true)
     }
 
+    /// Through the real `cas -e`: the relay is down at the end of the job, the error says once how to resend,
+    /// and `cas-admin mail ID` then sends to the addresses the job recorded.
+    @Test(.enabled(if: SMTPSink.available, "needs /usr/bin/python3 with python3-aiosmtpd"))
+    func aJobRecordsItsRecipientsForCasAdminMail() throws {
+        let home = try makeTemporaryDirectory("cas-mail-job")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("work"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("kernels"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("debugs"), withIntermediateDirectories: true)
+        try Self.writeConfig(home: home, extra: "smtphost = 127.0.0.1:\(try freeLoopbackPort())")
+        let upload = home.appendingPathComponent("notes.txt")
+        try "not a dump\n".write(to: upload, atomically: true, encoding: .utf8)
+        let job = try Self.run("cas", ["-i", "5150", "-f", upload.path, "-e", "a@example.com", "-e", "b@example.com"], home: home)
+        #expect(job.status == ExitStatus.badInput.rawValue, "the job's own failure wins over the mail's: \(job.stderr)")
+        let mailLines = job.stderr.split(separator: "\n").filter { $0.contains("mail to ") || $0.contains("delivered") }
+        #expect(mailLines.count == 1, "\(job.stderr)")
+        #expect(mailLines.first?.hasSuffix("resend with: cas-admin mail 5150") == true, "\(job.stderr)")
+
+        let sink = try SMTPSink()
+        try Self.writeConfig(home: home, extra: "smtphost = 127.0.0.1:\(sink.port)")
+        let resend = try Self.run("cas-admin", ["mail", "5150"], home: home)
+        #expect(resend.status == 0, "\(resend.stderr)")
+        let mail = try #require(try sink.messages().first)
+        #expect(mail.rcptTos == ["a@example.com", "b@example.com"])
+        #expect(mail.subject.hasPrefix("CAS failed for 5150"))
+    }
+
     @Test func casAdminMailForAnUnknownIDSaysSo() throws {
         let home = try makeTemporaryDirectory("cas-mail-cli")
         try Self.writeConfig(home: home, extra: "smtphost = 127.0.0.1:25")

@@ -65,6 +65,8 @@ public final class AnalysisJob: @unchecked Sendable {
         do {
             record = try store.insertJob(
                 JobRecord(caseId: request.caseId, directory: directory.path, pid: getpid(), startedAt: now))
+            // Recorded at the start, so that `cas-admin mail ID` can resend to them whatever happens later.
+            if !request.emails.isEmpty, let id = record.id { try store.setRecipients(request.emails, jobId: id) }
         } catch {
             throw .wrap("starting", error)
         }
@@ -110,8 +112,11 @@ public final class AnalysisJob: @unchecked Sendable {
         record.mailState = Mailer.state(after: failure)
         report.mail = record.mailState
         if let failure {
-            logger.error("mail to \(request.emails.joined(separator: ", ")) failed: \(failure.description)")
-            logger.error("resend with: cas-admin mail \(request.caseId)")
+            let reason = if case .delivery(let relay, _, let message) = failure { "via \(relay): \(message)" } else {
+                failure.description
+            }
+            logger.error(
+                "mail to \(request.emails.joined(separator: ", ")) failed: \(reason); resend with: cas-admin mail \(request.caseId)")
             if report.exitStatus == ExitStatus.ok.rawValue { report.exitStatus = failure.exitStatus.rawValue }
         } else {
             logger.info("mailed the results to \(request.emails.joined(separator: ", "))")

@@ -40,7 +40,8 @@ public struct Mailer: Sendable {
             log.info("mail '\(message.subject)' sent via \(smtp.relay) to \(message.to.joined(separator: ", "))")
         } catch {
             for line in transfer.dialogue { log.debug("smtp \(line)") }
-            log.notice("mail not delivered: \(error.description)")
+            // The caller reports the failure (the job's log, cas-admin mail): here only for --verbose.
+            log.debug("mail not delivered: \(error.description)")
             throw error
         }
     }
