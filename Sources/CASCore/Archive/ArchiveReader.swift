@@ -47,16 +47,17 @@ public final class ArchiveReader {
     /// The loaded libarchive's version ("libarchive 3.6.2 zlib/1.2.13 …"), or why it cannot be loaded
     /// (it is loaded on first use, not linked: see CArchive.h).
     public static func library() -> Result<String, ArchiveError> {
-        if let reason = cas_archive_load_error() {
-            return .failure(.io("libarchive", "cannot be loaded: \(String(cString: reason))", .configuration))
-        }
+        if let problem = loadProblem() { return .failure(.io("libarchive", "cannot be loaded: \(problem)", .configuration)) }
         return .success(archive_version_details().map { String(cString: $0) } ?? "libarchive")
     }
 
+    /// Why libarchive cannot be loaded, with what to install; nil when it is loaded.
+    private static func loadProblem() -> String? {
+        cas_archive_load_error().map { String(cString: $0) + " (install libarchive13)" }
+    }
+
     private init(name: String) throws(ArchiveError) {
-        if let reason = cas_archive_load_error() {
-            throw .io(name, "cannot read archives: \(String(cString: reason)) (install libarchive13)", .configuration)
-        }
+        if let problem = Self.loadProblem() { throw .io(name, "cannot read archives: \(problem)", .configuration) }
         guard let a = archive_read_new() else { throw .message(name, "libarchive could not allocate a reader") }
         handle = a
         self.name = name

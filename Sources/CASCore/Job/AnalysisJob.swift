@@ -112,11 +112,8 @@ public final class AnalysisJob: @unchecked Sendable {
         record.mailState = Mailer.state(after: failure)
         report.mail = record.mailState
         if let failure {
-            let reason = if case .delivery(let relay, _, let message) = failure { "via \(relay): \(message)" } else {
-                failure.description
-            }
-            logger.error(
-                "mail to \(request.emails.joined(separator: ", ")) failed: \(reason); resend with: cas-admin mail \(request.caseId)")
+            let to = request.emails.joined(separator: ", ")
+            logger.error("mail to \(to) failed: \(failure.reasonWithRelay); resend with: cas-admin mail \(request.caseId)")
             if report.exitStatus == ExitStatus.ok.rawValue { report.exitStatus = failure.exitStatus.rawValue }
         } else {
             logger.info("mailed the results to \(request.emails.joined(separator: ", "))")

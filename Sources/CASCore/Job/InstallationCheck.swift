@@ -42,8 +42,7 @@ public struct InstallationCheck: Sendable {
         }
         switch ArchiveReader.library() {
         case .success(let version): check.items.append(Item(name: "libarchive", status: .ok, detail: version))
-        case .failure(let error):
-            check.items.append(Item(name: "libarchive", status: .error, detail: error.description + " (install libarchive13)"))
+        case .failure(let error): check.items.append(Item(name: "libarchive", status: .error, detail: error.description))
         }
         check.items.append(Item(
             name: "decompressors", status: .ok,

@@ -40,6 +40,14 @@ public enum MailError: CASError, Equatable {
         }
     }
 
+    /// The description without the generic resend hint, for callers that name the exact resend command.
+    public var reasonWithRelay: String {
+        switch self {
+        case .delivery(let relay, _, let message): "via \(relay): \(message)"
+        default: description
+        }
+    }
+
     /// A short reason for the job record's `mailState` ("failed: <reason>").
     public var shortReason: String {
         switch self {
