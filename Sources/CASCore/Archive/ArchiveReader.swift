@@ -47,7 +47,9 @@ public final class ArchiveReader {
     /// The loaded libarchive's version ("libarchive 3.6.2 zlib/1.2.13 …"), or why it cannot be loaded
     /// (it is loaded on first use, not linked: see CArchive.h).
     public static func library() -> Result<String, ArchiveError> {
-        if let problem = loadProblem() { return .failure(.io("libarchive", "cannot be loaded: \(problem)", .configuration)) }
+        if let problem = loadProblem() {
+            return .failure(.io("libarchive", "cannot be loaded: \(problem)", .configuration))
+        }
         return .success(archive_version_details().map { String(cString: $0) } ?? "libarchive")
     }
 

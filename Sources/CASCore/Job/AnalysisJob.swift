@@ -113,7 +113,8 @@ public final class AnalysisJob: @unchecked Sendable {
         report.mail = record.mailState
         if let failure {
             let to = request.emails.joined(separator: ", ")
-            logger.error("mail to \(to) failed: \(failure.reasonWithRelay); resend with: cas-admin mail \(request.caseId)")
+            let resend = "cas-admin mail \(request.caseId)"
+            logger.error("mail to \(to) failed: \(failure.reasonWithRelay); resend with: \(resend)")
             if report.exitStatus == ExitStatus.ok.rawValue { report.exitStatus = failure.exitStatus.rawValue }
         } else {
             logger.info("mailed the results to \(request.emails.joined(separator: ", "))")

@@ -42,7 +42,8 @@ public struct InstallationCheck: Sendable {
         }
         switch ArchiveReader.library() {
         case .success(let version): check.items.append(Item(name: "libarchive", status: .ok, detail: version))
-        case .failure(let error): check.items.append(Item(name: "libarchive", status: .error, detail: error.description))
+        case .failure(let error):
+            check.items.append(Item(name: "libarchive", status: .error, detail: error.description))
         }
         check.items.append(Item(
             name: "decompressors", status: .ok,
