@@ -14,8 +14,11 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
     /// The states a job moves through.
     public enum State: String, Codable, Sendable, CaseIterable {
         case unpacking, identifying, locating, extracting, analysing, done, failed, abandoned
+        /// Ended before crash could run (no debuginfo, no server, crash unusable), with the dump's own
+        /// kernel log and the findings from it: `step` and `error` say what was missing.
+        case partial
         /// True while a process may still be working on it.
-        public var isActive: Bool { ![.done, .failed, .abandoned].contains(self) }
+        public var isActive: Bool { ![.done, .failed, .abandoned, .partial].contains(self) }
     }
 
     public var id: Int64?

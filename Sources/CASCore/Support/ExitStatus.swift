@@ -6,6 +6,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case ok = 0
     /// An unexpected internal failure.
     case failure = 1
+    /// The job completed, but some crash commands failed or crash warned: their outputs are missing or
+    /// incomplete (the log and `job.json` name which).
+    case doneWithWarnings = 3
     /// A command line that cannot be parsed or a bad option value.
     case usage = 64
     /// The input is not usable: not a dump, corrupt, truncated, unsupported, or a hostile archive.
@@ -30,14 +33,15 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         switch self {
         case .ok: "done"
         case .failure: "internal error"
+        case .doneWithWarnings: "done with warnings: some crash commands failed (the log names what is missing)"
         case .usage: "usage error (bad option, bad ID or address)"
         case .badInput: "bad input: not a dump, corrupt, truncated, unsupported or unsafe archive"
         case .noInput: "input file missing or unreadable"
-        case .noDebuginfo: "no matching debuginfo in the index"
+        case .noDebuginfo: "no matching debuginfo (the job still has the dump's own log and findings)"
         case .crashFailed: "crash failed, timed out, or could not open the dump"
         case .cannotWrite: "cannot write the job directory or cache (disk full, permissions)"
         case .mailFailed: "job done, but the result mail could not be delivered"
-        case .noServer: "no analysis server available for the dump's architecture"
+        case .noServer: "no analysis server for the dump's architecture (the job still has the dump's own log and findings)"
         case .configuration: "configuration or installation error"
         }
     }
