@@ -44,6 +44,19 @@ public struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// The start of every `cas-admin` command once its settings are loaded: restricts the umask, switches from
+/// root to the casuser (before the database, the cache, the work directory or ssh are touched), checks
+/// what a remaining root would run (``RootTrust``), then records abandoned jobs (``sweepAbandonedJobs(_:)``).
+public func startAdminSession(_ settings: Settings) throws {
+    Privileges.restrictUmask()
+    try Privileges.dropRoot(to: settings.casUser)
+    if geteuid() == 0 {
+        FileHandle.standardError.write(Data("cas-admin: warning: \(RootTrust.rootCasuserWarning)\n".utf8))
+        try RootTrust.check(settings: settings, snippetsDirectory: settings.snippets)
+    }
+    sweepAbandonedJobs(settings)
+}
+
 /// Records jobs whose process died (``AbandonedJobs``) before an admin command runs, one warning line each.
 /// Best effort: a missing database is left uncreated, and a store error is left for the command itself to report.
 /// Also restricts the umask (``Privileges/restrictUmask()``), as every admin command starts here.
@@ -63,7 +76,7 @@ public func reportingErrors<T>(_ tool: String, _ body: () async throws -> T) asy
     do {
         return try await body()
     } catch let error as any CASError {
-        FileHandle.standardError.write(Data("\(tool): \(error.description)\n".utf8))
+        FileHandle.standardError.write(Data("\(tool): \(Escaped.text(error.description))\n".utf8))
         throw ExitCode(error.exitStatus.rawValue)
     }
 }

@@ -25,10 +25,10 @@ extension CASAdmin {
 
         static func perform(global: GlobalOptions, full: Bool) async throws {
             global.bootstrapLogging()
-            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
-                sweepAbandonedJobs(settings)
+                try startAdminSession(settings)
+                CASAdmin.autoPurge(global)
                 let store = try Store(path: settings.database)
                 let terminal = isatty(STDERR_FILENO) == 1
                 let indexer = DebuginfoIndexer(settings: settings, store: store)

@@ -18,14 +18,15 @@ extension CASAdmin {
 
         func run() async throws {
             global.bootstrapLogging()
-            CASAdmin.autoPurge(global)
             let check: InstallationCheck
-            do {
-                let settings = try global.loadSettings(printingWarnings: false)
-                sweepAbandonedJobs(settings)
-                check = await InstallationCheck.run(settings: settings)
-            } catch {
+            switch Result(catching: { () throws(ConfigError) in try global.loadSettings(printingWarnings: false) }) {
+            case .failure(let error):
                 check = .configFailed(error)
+            case .success(let settings):
+                // As root, the checks run as the casuser: what matters is what the jobs will be able to do.
+                try await reportingErrors("cas-admin") { try startAdminSession(settings) }
+                CASAdmin.autoPurge(global)
+                check = await InstallationCheck.run(settings: settings)
             }
             if global.json {
                 try printJSON(Report(passed: check.passed, items: check.items))

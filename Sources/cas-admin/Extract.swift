@@ -40,7 +40,7 @@ extension CASAdmin {
             global.bootstrapLogging()
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
-                sweepAbandonedJobs(settings)
+                try startAdminSession(settings)
                 let store = try Store(path: settings.database)
                 let match = try DebuginfoIndex(store: store).lookup(
                     buildId: buildId, release: release, arch: arch, banner: banner)

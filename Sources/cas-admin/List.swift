@@ -19,10 +19,10 @@ extension CASAdmin {
 
         func run() async throws {
             global.bootstrapLogging()
-            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
-                sweepAbandonedJobs(settings)
+                try startAdminSession(settings)
+                CASAdmin.autoPurge(global)
                 switch what {
                 case .servers: try listServers(Store(path: settings.database))
                 case .jobs: try listJobs(Store(path: settings.database))
@@ -46,8 +46,9 @@ extension CASAdmin {
                     started.padding(toLength: 21, withPad: " ", startingAt: 0),
                     job.directory,
                 ].joined(separator: " ")
-                if job.state == .failed { line += "  (\(job.step ?? "?"): \(job.error ?? ""))" }
-                print(line)
+                if job.state == .failed || job.state == .partial { line += "  (\(job.step ?? "?"): \(job.error ?? ""))" }
+                // Releases and errors can carry text from a dump: no control character reaches the terminal.
+                print(Escaped.text(line))
             }
         }
 
@@ -65,7 +66,7 @@ extension CASAdmin {
                     (server.available ? "available" : "unavailable").padding(toLength: 12, withPad: " ", startingAt: 0),
                     seen,
                 ]
-                print(fields.joined(separator: " ") + (server.lastError.map { "  (\($0))" } ?? ""))
+                print(Escaped.text(fields.joined(separator: " ") + (server.lastError.map { "  (\($0))" } ?? "")))
             }
         }
     }
@@ -100,7 +101,7 @@ extension CASAdmin.List {
                 (line.buildId ?? "-").padding(toLength: 40, withPad: " ", startingAt: 0),
                 line.package ?? "-", line.packagePath,
             ]
-            print(columns.joined(separator: "  "))
+            print(Escaped.text(columns.joined(separator: "  ")))
         }
     }
 }

@@ -40,7 +40,7 @@ extension CASAdmin {
             global.bootstrapLogging(defaultLevel: .warning)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
-                sweepAbandonedJobs(settings)
+                try startAdminSession(settings)
                 let store = try Store(path: settings.database)
                 let sent = try MailDelivery.resend(caseId: identifier, to: to, settings: settings, store: store)
                 if global.json {

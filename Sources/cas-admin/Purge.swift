@@ -32,7 +32,7 @@ extension CASAdmin {
             global.bootstrapLogging()
             let report = try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
-                sweepAbandonedJobs(settings)
+                try startAdminSession(settings)
                 let purger = try Purger(settings: settings, store: try Store(path: settings.database), days: days)
                 let plan = try purger.plan()
                 if dryRun { return purger.execute(plan, dryRun: true) }

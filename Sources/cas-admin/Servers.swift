@@ -24,10 +24,10 @@ extension CASAdmin {
 
         static func perform(global: GlobalOptions) async throws {
             global.bootstrapLogging()
-            CASAdmin.autoPurge(global)
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
-                sweepAbandonedJobs(settings)
+                try startAdminSession(settings)
+                CASAdmin.autoPurge(global)
                 let store = try Store(path: settings.database)
                 let list = ServerList.load(
                     configured: settings.serverHosts, knownHostsPath: ServerList.knownHostsPath(for: settings.casUser))

@@ -72,7 +72,12 @@ struct CAS: AsyncParsableCommand {
         let report = try await reportingErrors("cas") { () async throws -> JobReport in
             Privileges.restrictUmask()
             let settings = try global.loadSettings()
+            if geteuid() == 0 {
+                let snippets = settings.snippets ?? Snippet.defaultDirectory(executablePath: FileSystem.executablePath())
+                try RootTrust.check(settings: settings, snippetsDirectory: snippets)
+            }
             try Privileges.dropRoot(to: settings.casUser)
+            if geteuid() == 0 { FileHandle.standardError.write(Data("cas: warning: \(RootTrust.rootCasuserWarning)\n".utf8)) }
             let mailer = try MailDelivery.prepare(settings: settings, recipients: email)
             let store = try Store(path: settings.database)
             let file = URL(fileURLWithPath: self.file!).standardizedFileURL.path

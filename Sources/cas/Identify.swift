@@ -45,7 +45,7 @@ extension CAS {
                         printed = true
                     }
                 } catch {
-                    FileHandle.standardError.write(Data("cas identify: \(error.description)\n".utf8))
+                    FileHandle.standardError.write(Data("cas identify: \(Escaped.text(error.description))\n".utf8))
                     if error.exitStatus.rawValue > worst.rawValue { worst = error.exitStatus }
                 }
             }
@@ -77,7 +77,8 @@ extension CAS {
             var text = ""
             func line(_ label: String, _ value: String) {
                 if !text.isEmpty { text += "\n" }
-                text += label + ":" + String(repeating: " ", count: max(1, 11 - label.utf8.count)) + value
+                // Every value came from the dump (or the user's file name): printed with control characters escaped.
+                text += label + ":" + String(repeating: " ", count: max(1, 11 - label.utf8.count)) + Escaped.text(value)
             }
             line("file", result.path)
             if let member = result.member { line("member", member) }

@@ -57,11 +57,13 @@ enum JobWorld {
         return base
     }
 
-    /// Runs a built binary with `--config base/cas.conf` appended.
-    static func run(_ tool: String, _ arguments: [String], base: String) throws -> DebuginfoCLI.Output {
+    /// Runs a built binary with `--config base/cas.conf` appended (unless `withConfig` is false).
+    static func run(_ tool: String, _ arguments: [String], base: String, withConfig: Bool = true) throws
+        -> DebuginfoCLI.Output
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DebuginfoCLI.binaries + "/" + tool)
-        process.arguments = arguments + ["--config", base + "/cas.conf"]
+        process.arguments = arguments + (withConfig ? ["--config", base + "/cas.conf"] : [])
         let tag = UUID().uuidString
         let out = base + "/.\(tag).out"
         let err = base + "/.\(tag).err"

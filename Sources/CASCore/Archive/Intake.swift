@@ -18,6 +18,14 @@ public struct Intake {
         public var maxExpansionRatio: Int
         /// Output below which the ratio is not checked (small files compress absurdly well).
         public var ratioFloor: Int64 = 64 << 20
+        /// Most bytes all members that are not the dump may unpack to together (`[advanced] maxExtraSize`):
+        /// logs and sosreports beside a dump are small, a bomb of real data beside it is not.
+        public var maxExtraSize: Int64 = 1 << 30
+        /// Most output bytes per input byte for one member that is not the dump (`[advanced] maxExtraRatio`),
+        /// checked once it passes `extraRatioFloor`.
+        public var maxExtraRatio: Int = 100
+        /// Output of one extra member below which its ratio is not checked.
+        public var extraRatioFloor: Int64 = 16 << 20
         /// Free space intake leaves on the job directory's file system.
         public var reserve: Int64 = 32 << 20
 

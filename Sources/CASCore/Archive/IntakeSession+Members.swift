@@ -38,7 +38,7 @@ extension IntakeSession {
         defer { close(fd) }
         var out = SparseWriter(fd: fd, path: path)
         do throws(ArchiveError) {
-            try copy(leaf, into: &out, path: path, declared: declared)
+            try copy(leaf, into: &out, path: path, declared: declared, isDump: rank > 0)
         } catch .noSpace(_, _, _, "") {
             // The disk filled up under us (another writer): say how much we needed and what is free.
             throw .noSpace(member: path, need: declared, free: FileSystem.freeBytes(intake.jobDirectory) ?? 0,
@@ -54,12 +54,19 @@ extension IntakeSession {
     }
 
     private func copy(
-        _ leaf: LayerWalker.Leaf, into out: inout SparseWriter, path: String, declared: Int64?
+        _ leaf: LayerWalker.Leaf, into out: inout SparseWriter, path: String, declared: Int64?, isDump: Bool
     ) throws(ArchiveError) {
         let limits = intake.limits
+        let readAtStart = walker.inputBytesRead
+        var memberOut: Int64 = 0
         while try leaf.stream.nextChunk({ (chunk) throws(ArchiveError) in
             try out.write(chunk)
             bytesOut += Int64(chunk.count)
+            memberOut += Int64(chunk.count)
+            if !isDump {
+                extraBytesOut += Int64(chunk.count)
+                try checkExtra(leaf, path: path, memberOut: memberOut, memberIn: walker.inputBytesRead - readAtStart)
+            }
             sinceSpaceCheck += Int64(chunk.count)
             if bytesOut > limits.maxUnpackSize {
                 throw .bomb(layer: leaf.layer, why: "more than \(ByteCount.format(limits.maxUnpackSize)) unpacked "
@@ -77,6 +84,22 @@ extension IntakeSession {
             progress.update(bytesIn: walker.inputBytesRead, bytesOut: bytesOut)
         }) {}
         try out.finish()
+    }
+
+    /// The bomb guard for members that are not the dump: their total, and each one's expansion ratio.
+    private func checkExtra(_ leaf: LayerWalker.Leaf, path: String, memberOut: Int64, memberIn: Int64)
+        throws(ArchiveError)
+    {
+        let limits = intake.limits
+        if extraBytesOut > limits.maxExtraSize {
+            throw .bomb(layer: leaf.layer, why: "the members beside the dump unpack to more than "
+                + "\(ByteCount.format(limits.maxExtraSize)) (at \(path); maxExtraSize in [advanced])")
+        }
+        if memberOut > limits.extraRatioFloor, memberOut / max(memberIn, 1) > Int64(limits.maxExtraRatio) {
+            throw .bomb(layer: leaf.layer, why: "\(path): \(ByteCount.format(memberOut)) unpacked from "
+                + "\(ByteCount.format(max(memberIn, 1))) (more than \(limits.maxExtraRatio)× for a member that is not "
+                + "the dump — maxExtraRatio in [advanced])")
+        }
     }
 
     /// Fails when writing `need` more bytes would leave less than the reserve free.

@@ -13,6 +13,8 @@ final class IntakeSession {
     var ranks: [Int] = []
     var warnings: [String] = []
     var bytesOut: Int64 = 0
+    /// Bytes written for members that are not the dump.
+    var extraBytesOut: Int64 = 0
     var linked = false
     var sinceSpaceCheck: Int64 = 0
 

@@ -46,6 +46,13 @@ extension LayerWalker {
                     let goOn = try walk(nested, first: nestedFirst, rawName: current.path, declaredSize: current.size,
                                         parentLayer: reader.name, depth: depth + 1, other: other, leaf: leaf)
                     if !goOn { return false }
+                } else if nested.isEmpty {
+                    // An empty member (an empty vmcore-dmesg.txt): the nested reader is at its end already, so the
+                    // member's (zero) bytes are read from the parent, which reports their end at once.
+                    let stream = MemberStream(reader: reader, layer: reader.name, member: current.path, replay: [])
+                    let step = try leaf(Leaf(path: current.path, layer: reader.name, declaredSize: 0,
+                                             isPlainFile: false, stream: stream))
+                    if step == .stop { return false }
                 } else {
                     let stream = MemberStream(reader: nested, layer: reader.name, member: current.path)
                     let step = try leaf(Leaf(path: current.path, layer: reader.name, declaredSize: 0,

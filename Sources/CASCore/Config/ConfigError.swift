@@ -5,6 +5,8 @@ public enum ConfigError: CASError, Equatable {
     case missingKey(path: String, line: Int?, section: String, key: String)
     case badValue(path: String, line: Int, section: String, key: String, value: String, expected: String)
     case directory(path: String, reason: String)
+    /// Started as root, a file root would read or run is not root's alone (``TrustedPath``).
+    case untrusted(path: String, what: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,9 @@ public enum ConfigError: CASError, Equatable {
             "config \(path):\(line): bad value '\(value)' for '\(key)' in [\(section)]: expected \(expected)"
         case .directory(let path, let reason):
             "cannot create \(path): \(reason)"
+        case .untrusted(let path, let what, let reason):
+            "\(what) \(path) \(reason): running as root, CAS only uses a \(what) that root alone can change "
+                + "(chown root: and chmod go-w it and its directories)"
         }
     }
 

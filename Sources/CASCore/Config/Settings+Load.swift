@@ -60,6 +60,10 @@ extension Settings {
             }
             return settings
         }
+        // As root, a configuration names the programs root runs (crash, snippets): only root's own is read.
+        if geteuid() == 0, FileManager.default.fileExists(atPath: path), let problem = TrustedPath.problem(path) {
+            throw .untrusted(path: path, what: "config", reason: problem)
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -122,6 +126,8 @@ extension Settings {
         s.maxUnpackSize = try reader.size("advanced", "maxUnpackSize") ?? s.maxUnpackSize
         s.maxExpansionRatio =
             try reader.integer("advanced", "maxExpansionRatio", range: 2...1_000_000) ?? s.maxExpansionRatio
+        s.maxExtraSize = try reader.size("advanced", "maxExtraSize") ?? s.maxExtraSize
+        s.maxExtraRatio = try reader.integer("advanced", "maxExtraRatio", range: 2...1_000_000) ?? s.maxExtraRatio
         s.decompressors = try reader.choice(
             "advanced", "decompressors", Dictionary(uniqueKeysWithValues: Decompressors.allCases.map { ($0.rawValue.uppercased(), $0) }))
             ?? s.decompressors

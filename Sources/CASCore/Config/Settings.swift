@@ -53,6 +53,10 @@ public struct Settings: Sendable {
     public var maxUnpackSize: Int64
     /// Largest output/input ratio intake accepts before calling it a bomb.
     public var maxExpansionRatio: Int
+    /// `[advanced] maxExtraSize`: most bytes the members beside the dump may unpack to, together.
+    public var maxExtraSize: Int64 = 1 << 30
+    /// `[advanced] maxExtraRatio`: most output bytes per input byte for one member that is not the dump.
+    public var maxExtraRatio: Int = 100
     /// Who decompresses an upload's outermost layer: installed parallel programs or libarchive.
     public var decompressors: Decompressors
 

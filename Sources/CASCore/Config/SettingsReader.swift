@@ -14,7 +14,7 @@ struct SettingsReader {
         "maintenance": ["purgeLimit", "autoPurge", "debugsLimit"],
         "advanced": [
             "crash", "crash_32", "buffersize", "crashTimeout", "localAnalysis", "sshOptions", "sshConnectTimeout",
-            "maxUnpackSize", "maxExpansionRatio", "decompressors",
+            "maxUnpackSize", "maxExpansionRatio", "maxExtraSize", "maxExtraRatio", "decompressors",
         ],
         "servers": ["hosts"],
     ]

@@ -61,10 +61,10 @@ public enum CrashModules {
     {
         let text = try secondPassInput(moduleDirectory: moduleDirectory)
         let inputPath = (firstPass.directory as NSString).appendingPathComponent(inputName)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: inputPath))
+        do throws(AtomicFileError) {
+            try AtomicFile.write(Data(text.utf8), to: inputPath)
         } catch {
-            throw .cannotWrite(inputPath, (error as NSError).localizedDescription)
+            throw .cannotWrite(inputPath, error.reason)
         }
         var run = firstPass
         run.input = inputName

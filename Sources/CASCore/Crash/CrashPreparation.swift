@@ -20,10 +20,10 @@ public enum CrashPreparation {
         let resolved = await Snippet.resolve(snippets, context: context, timeout: snippetTimeout)
         let input = CrashInput.text(snippets: resolved.texts)
         let inputPath = (context.jobDirectory as NSString).appendingPathComponent("crash.in")
-        do {
-            try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
+        do throws(AtomicFileError) {
+            try AtomicFile.write(Data(input.utf8), to: inputPath)
         } catch {
-            throw .cannotWrite(inputPath, (error as NSError).localizedDescription)
+            throw .cannotWrite(inputPath, error.reason)
         }
         try CrashWrapper.write(crash: crash, dump: dump, vmlinux: vmlinux, directory: context.jobDirectory)
         return Prepared(input: input, snippetFailures: resolved.failures)

@@ -22,11 +22,10 @@ public enum CrashWrapper {
     ) throws(CrashError) -> String {
         let path = (directory as NSString).appendingPathComponent("crash")
         let text = script(crash: CrashRun.resolve(crash), dump: dump, vmlinux: vmlinux, directory: directory)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        do throws(AtomicFileError) {
+            try AtomicFile.write(Data(text.utf8), to: path, mode: 0o755)
         } catch {
-            throw .cannotWrite(path, (error as NSError).localizedDescription)
+            throw .cannotWrite(path, error.reason)
         }
         return path
     }

@@ -46,13 +46,17 @@ public struct DebuginfoIndexer: Sendable {
         self.width = max(1, width)
     }
 
-    /// Reads the headers of one file of the given kind.
+    /// Reads the headers of one file of the given kind; a package whose kernel names could choose a path
+    /// (``PackageContents/pathProblem``) is refused, so it is reported and never indexed.
     public static func read(path: String, kind: PackageContents.Kind) throws(PackageError) -> PackageContents {
-        switch kind {
-        case .rpm: try RPMPackage.read(path: path)
-        case .deb: try DebPackage.read(path: path)
-        case .vmlinux: try LooseVmlinux.read(path: path)
-        }
+        let contents: PackageContents =
+            switch kind {
+            case .rpm: try RPMPackage.read(path: path)
+            case .deb: try DebPackage.read(path: path)
+            case .vmlinux: try LooseVmlinux.read(path: path)
+            }
+        if let problem = contents.pathProblem { throw .corrupt(path, problem) }
+        return contents
     }
 
     /// Runs one build; `full` re-reads every package; `progress(done, total)` is called as packages are read.

@@ -57,6 +57,28 @@ public struct PackageFile: Sendable, Equatable {
 }
 
 /// A package that could not be read: the index reports it and goes on.
+extension PackageContents {
+    /// Why a kernel of this package cannot be indexed safely: a member path that would leave the cache
+    /// (`..`, control characters), a release that is not one path component, a build ID that is not hex.
+    public var pathProblem: String? {
+        for kernel in kernels {
+            if kind != .vmlinux, SafePath.memberComponents(kernel.vmlinuxPath) == nil {
+                return "unsafe member path '\(Escaped.text(kernel.vmlinuxPath))' (it would leave the cache); skipped"
+            }
+            if !SafePath.isComponent(kernel.release) {
+                return "unsafe kernel release '\(Escaped.text(kernel.release))'; skipped"
+            }
+            if let buildId = kernel.buildId, !SafePath.isBuildId(buildId) {
+                return "build ID '\(Escaped.text(buildId))' is not hexadecimal; skipped"
+            }
+            if let bad = kernel.modules.first(where: { SafePath.memberComponents($0.path) == nil }) {
+                return "unsafe member path '\(Escaped.text(bad.path))' (it would leave the cache); skipped"
+            }
+        }
+        return nil
+    }
+}
+
 public enum PackageError: CASError, Equatable {
     case unreadable(String, String)
     case corrupt(String, String)

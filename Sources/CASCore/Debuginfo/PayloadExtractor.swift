@@ -5,10 +5,20 @@ import Foundation
 enum PayloadExtractor {
     /// Writes each of `members` (paths as the index lists them, with a leading `/`) to `directory + path`,
     /// through a temporary name; `verify` maps a member to the build ID it must carry.
+    ///
+    /// Every member path is checked first (``SafePath/memberComponents(_:)``): one that could leave
+    /// `directory` is refused before anything is read. Files are created relative to `directory`'s
+    /// descriptor, component by component, never following a link.
     static func extract(
         package: String, kind: String, members: Set<String>, into directory: String,
         verify: [String: String]
     ) throws(CacheError) {
+        for member in members where SafePath.memberComponents(member) == nil {
+            throw .extraction(package, "unsafe member path '\(Escaped.text(member))' (it would leave the cache)")
+        }
+        let root = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard root >= 0 else { throw .cannotWrite(directory, String(cString: strerror(errno))) }
+        defer { close(root) }
         var remaining = members
         do {
             let outer = try ArchiveReader(path: package)
@@ -28,16 +38,20 @@ enum PayloadExtractor {
                 if path.hasPrefix("./") { path.removeFirst() }
                 if !path.hasPrefix("/") { path = "/" + path }
                 guard entry.kind == .file, remaining.contains(path) else { continue }
-                let destination = directory + path
-                try write(reader, to: destination)
+                guard let components = SafePath.memberComponents(path) else { continue }
+                let destination = directory + "/" + components.joined(separator: "/")
+                let parent = try openParent(root, components.dropLast(), under: directory)
+                defer { close(parent) }
+                let name = components.last!
+                try write(reader, parent: parent, name: name, destination: destination)
                 if let expected = verify[path] {
                     let found = LooseVmlinux.buildId(path: destination + ".part")
                     guard found == expected else {
-                        unlink(destination + ".part")
+                        unlinkat(parent, name + ".part", 0)
                         throw CacheError.buildIdMismatch(package + ":" + path, expected: expected, found: found)
                     }
                 }
-                guard rename(destination + ".part", destination) == 0 else {
+                guard renameat(parent, name + ".part", parent, name) == 0 else {
                     throw CacheError.cannotWrite(destination, String(cString: strerror(errno)))
                 }
                 remaining.remove(path)
@@ -50,12 +64,33 @@ enum PayloadExtractor {
         if !remaining.isEmpty { throw .missingMembers(package, remaining.sorted()) }
     }
 
-    /// Copies the current member to `destination.part` (created with its directories).
-    private static func write(_ reader: ArchiveReader, to destination: String) throws {
-        let parent = (destination as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+    /// Opens (creating as needed, mode 0755) the directories `components` below `root`, never following a link.
+    private static func openParent(_ root: Int32, _ components: ArraySlice<String>, under directory: String)
+        throws(CacheError) -> Int32
+    {
+        var current = dup(root)
+        var path = directory
+        for component in components {
+            path += "/" + component
+            if mkdirat(current, component, 0o755) != 0 && errno != EEXIST {
+                let why = String(cString: strerror(errno))
+                close(current)
+                throw .cannotWrite(path, why)
+            }
+            let next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            close(current)
+            guard next >= 0 else { throw .cannotWrite(path, "exists and is not a directory (or is a link)") }
+            current = next
+        }
+        return current
+    }
+
+    /// Copies the current member to `name.part` in `parent` (a stale one from a killed extraction is
+    /// replaced: the caller holds the entry's lock).
+    private static func write(_ reader: ArchiveReader, parent: Int32, name: String, destination: String) throws {
         let temporary = destination + ".part"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlinkat(parent, name + ".part", 0)
+        let fd = openat(parent, name + ".part", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CacheError.cannotWrite(temporary, String(cString: strerror(errno))) }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -69,7 +104,7 @@ enum PayloadExtractor {
                 if w < 0 {
                     if errno == EINTR { continue }
                     let why = String(cString: strerror(errno))
-                    unlink(temporary)
+                    unlinkat(parent, name + ".part", 0)
                     throw CacheError.cannotWrite(temporary, why)
                 }
                 written += w

@@ -31,7 +31,8 @@ public struct VmlinuxCache: Sendable {
     /// The cache entry directory for `kernel`.
     public func entryDirectory(for kernel: IndexedKernel) -> String {
         let key =
-            kernel.buildId ?? "pkg-" + Self.digest("\(kernel.packagePath)|\(kernel.packageSize)|\(kernel.packageMtime)")
+            kernel.buildId.flatMap { SafePath.isBuildId($0) ? $0 : nil }
+            ?? "pkg-" + Self.digest("\(kernel.packagePath)|\(kernel.packageSize)|\(kernel.packageMtime)")
         return debugs + "/" + Self.safeComponent(kernel.release) + "/" + key
     }
 
@@ -45,13 +46,20 @@ public struct VmlinuxCache: Sendable {
         }
         let entry = entryDirectory(for: kernel)
         var wanted = [kernel.vmlinuxPath]
+        guard SafePath.memberComponents(kernel.vmlinuxPath) != nil else {
+            throw .extraction(kernel.packagePath, "unsafe member path '\(kernel.vmlinuxPath)' (it would leave the cache)")
+        }
         let modulePaths: [String: String]
         do {
             let names = modules.map { ModuleEntry.moduleName(fileName: $0 + ".ko") ?? $0 }
+            // A module path that could leave the cache is left out, like a module the package lacks.
             modulePaths = try store.modulePaths(kernelId: kernel.id, names: names)
+                .filter { SafePath.memberComponents($0.value) != nil }
         } catch { throw .store(error) }
         wanted += modulePaths.values.sorted()
-        func target(_ inPackage: String) -> String { entry + (inPackage.hasPrefix("/") ? "" : "/") + inPackage }
+        func target(_ inPackage: String) -> String {
+            entry + "/" + (SafePath.memberComponents(inPackage) ?? []).joined(separator: "/")
+        }
         func result(extracted: Bool, _ shared: DirectoryLock) -> Extracted {
             Extracted(
                 entry: URL(fileURLWithPath: entry), vmlinux: URL(fileURLWithPath: target(kernel.vmlinuxPath)),

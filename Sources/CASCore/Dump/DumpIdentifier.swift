@@ -21,8 +21,21 @@ public enum DumpIdentifier {
             if try isMediaBackupSadump(reader) { throw .unsupported(name, "sadump (Fujitsu stand-alone dump)") }
             throw .notADump(name, "no dump format's magic at its start")
         }
-        guard identity.release != nil else { throw .noKernelIdentity(name) }
+        guard let release = identity.release else { throw .noKernelIdentity(name) }
+        try checkPathSafe(release: release, buildId: identity.buildId, name: name)
         return identity
+    }
+
+    /// Refuses a release or build ID that could not be a path component: both name directories later
+    /// (the cache, the job's `usr/lib/debug/lib/modules/<release>`), and a dump is untrusted input.
+    static func checkPathSafe(release: String, buildId: String?, name: String) throws(DumpError) {
+        guard SafePath.isComponent(release) else {
+            throw .corrupt(name, "the kernel release '\(Escaped.text(release))' is not a release name "
+                + "(letters, digits and ._-+~ only)")
+        }
+        if let buildId, !SafePath.isBuildId(buildId) {
+            throw .corrupt(name, "BUILD-ID '\(Escaped.text(buildId))' is not hexadecimal")
+        }
     }
 
     /// sadump's media-backup form keeps its `sadump\0\0` header after a 4096-byte media header.

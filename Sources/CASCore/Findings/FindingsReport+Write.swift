@@ -39,13 +39,10 @@ extension FindingsReport {
 
     /// Writes `data` to a temporary file beside `path` and renames it over `path`.
     static func replace(_ path: String, with data: Data) throws(FindingsError) {
-        let temporary = path + ".tmp.\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o640])
-        else { throw .cannotWrite(path: path, reason: "cannot create \(temporary)") }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .cannotWrite(path: path, reason: reason)
+        do throws(AtomicFileError) {
+            try AtomicFile.write(data, to: path)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.reason)
         }
     }
 }

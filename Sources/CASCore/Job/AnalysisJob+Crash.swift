@@ -92,7 +92,7 @@ extension AnalysisJob {
             switch place {
             case .remote(let arch):
                 let text = try CrashModules.secondPassInput(moduleDirectory: entry)
-                try Data(text.utf8).write(to: URL(fileURLWithPath: directory.path + "/" + CrashModules.inputName))
+                try AtomicFile.write(Data(text.utf8), to: directory.path + "/" + CrashModules.inputName)
                 try await runRemote(arch: arch, input: CrashModules.inputName, output: CrashModules.outputName)
             case .local, .crash32:
                 let missing = try await CrashModules.runSecondPass(run, moduleDirectory: entry)

@@ -86,9 +86,16 @@ extension AnalysisJob {
         logger.info("vmlinux \(extracted.extracted ? "extracted to" : "cached at") \(extracted.vmlinux.path)")
         var inPackage = match.kernel.vmlinuxPath
         if match.kernel.packageKind == "vmlinux" || !inPackage.contains("/usr/lib/debug/") && !inPackage.hasPrefix("usr/lib/debug/") {
+            guard SafePath.isComponent(release) else {
+                throw .cannotCreate(directory.path + "/usr/lib/debug/lib/modules", "unsafe release '\(release)'")
+            }
             inPackage = "usr/lib/debug/lib/modules/\(release)/vmlinux"
         }
-        while inPackage.hasPrefix("/") { inPackage.removeFirst() }
+        // A path from a package chooses where the link goes only after it is checked to stay in the job.
+        guard let components = SafePath.memberComponents(inPackage) else {
+            throw .cannotCreate(directory.path, "unsafe vmlinux path '\(inPackage)' in \(match.kernel.packagePath)")
+        }
+        inPackage = components.joined(separator: "/")
         let link = directory.path + "/" + inPackage
         do {
             try FileManager.default.createDirectory(

@@ -80,12 +80,7 @@ public final class AnalysisJob: @unchecked Sendable {
     }
 
     static func checkReadable(_ file: String) throws(JobError) {
-        var st = stat()
-        guard stat(file, &st) == 0 else {
-            throw .input(file, String(cString: strerror(errno)).lowercased())
-        }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .input(file, "not a regular file") }
-        guard access(file, R_OK) == 0 else { throw .input(file, "not readable by \(Settings.currentUserName())") }
+        if let problem = FileKind.problem(file) { throw .input(file, problem) }
     }
 
     /// Runs every stage; never throws: a failure is recorded (state, step, error) and returned in the report.

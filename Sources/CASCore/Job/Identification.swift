@@ -29,9 +29,7 @@ public enum Identification {
     /// Identifies the dump in `path`: directly for a plain file, otherwise through every compression and
     /// archive layer, decompressing only as far as the dump's headers.
     public static func identify(path: String, bufferSize: Int64) throws(IdentifyError) -> Result {
-        guard access(path, R_OK) == 0 else {
-            throw .noInput(path, access(path, F_OK) == 0 ? "not readable" : "no such file")
-        }
+        if let problem = FileKind.problem(path) { throw .noInput(path, problem) }
         if let direct = try identifyPlainDump(path: path, bufferSize: bufferSize) { return direct }
         let walker = LayerWalker(path: path, displayName: path)
         var found: Result?
@@ -97,8 +95,10 @@ public enum Identification {
     public static func intake(file: String, jobDirectory: String, settings: Settings) throws(ArchiveError)
         -> IntakeRecord
     {
-        let limits = Intake.Limits(maxUnpackSize: settings.maxUnpackSize,
+        var limits = Intake.Limits(maxUnpackSize: settings.maxUnpackSize,
                                    maxExpansionRatio: settings.maxExpansionRatio)
+        limits.maxExtraSize = settings.maxExtraSize
+        limits.maxExtraRatio = settings.maxExtraRatio
         do {
             var intake = Intake(source: file, jobDirectory: jobDirectory, limits: limits,
                                 sniffLength: DumpFormat.sniffLength, dumpRank: dumpRank)

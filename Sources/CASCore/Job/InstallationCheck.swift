@@ -64,8 +64,21 @@ public struct InstallationCheck: Sendable {
         if !needsWrite, access(path, R_OK | X_OK) != 0 {
             return Item(name: name, status: .error, detail: "\(path): not readable by \(Settings.currentUserName())")
         }
+        if let open = writableByOthers(path) {
+            return Item(name: name, status: .warning, detail: "\(path): \(open)")
+        }
         guard let free = FileSystem.freeBytes(path) else { return Item(name: name, status: .ok, detail: path) }
         return Item(name: name, status: .ok, detail: "\(path) (\(ByteCount.format(free)) free)")
+    }
+
+    /// Why a directory CAS keeps state in is open to other users, nil when it is not: anyone who can write
+    /// `workDirectory` could plant or swap an `<ID>` directory, `debugs` a vmlinux, `kernels` a package.
+    /// A sticky directory is allowed (nobody else can rename or remove the casuser's entries).
+    static func writableByOthers(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & 0o002 != 0, st.st_mode & S_ISVTX == 0 else { return nil }
+        return "writable by others (mode \(String(st.st_mode & 0o7777, radix: 8))): anyone can plant files there; "
+            + "chmod o-w \(path)"
     }
 
     static func database(_ path: String) -> Item {

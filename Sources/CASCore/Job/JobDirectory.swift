@@ -16,29 +16,57 @@ public struct JobDirectory: Sendable {
     public var logPath: String { path + "/" + caseId + ".log" }
 
     /// Creates a fresh job directory (mode 0750) for `caseId` under `workDirectory`.
+    ///
+    /// The directories are opened, not trusted: `<ID>` and the job directory are made and opened without
+    /// following a symlink and must belong to this user, and the job directory is made relative to the
+    /// descriptor of `<ID>`, so a link or a directory someone else planted at `<workDirectory>/<ID>` can
+    /// never redirect the job (and the customer's dump) elsewhere. A `workDirectory` writable by others
+    /// without the sticky bit is refused: anyone could swap `<ID>` after the check.
     public static func create(workDirectory: String, caseId: String, now: Date = Date()) throws(JobError)
         -> JobDirectory
     {
         if let problem = CaseID.problem(caseId) { throw .badID(problem) }
+        var workStat = stat()
+        if stat(workDirectory, &workStat) == 0, workStat.st_mode & 0o002 != 0, workStat.st_mode & S_ISVTX == 0 {
+            throw .cannotCreate(
+                workDirectory + "/" + caseId,
+                "the work directory \(workDirectory) is writable by others (mode \(String(workStat.st_mode & 0o7777, radix: 8))); "
+                    + "chmod o-w it (or +t)")
+        }
         let idDirectory = workDirectory + "/" + caseId
         if mkdir(idDirectory, 0o750) != 0, errno != EEXIST {
             throw .cannotCreate(idDirectory, String(cString: strerror(errno)))
         }
+        let idfd = try openOwned(idDirectory, at: AT_FDCWD, name: idDirectory)
+        defer { close(idfd) }
         let stamp = timestamp(now)
         for attempt in 1...10_000 {
             let name = attempt == 1 ? stamp : "\(stamp).\(attempt)"
-            if mkdir(idDirectory + "/" + name, 0o750) == 0 {
+            if mkdirat(idfd, name, 0o750) == 0 {
+                close(try openOwned(idDirectory + "/" + name, at: idfd, name: name))
                 return JobDirectory(caseId: caseId, idDirectory: idDirectory, name: name)
             }
-            // A purge removed the empty <ID> directory in between: make it again and retry this name.
-            if errno == ENOENT, mkdir(idDirectory, 0o750) == 0 || errno == EEXIST,
-                mkdir(idDirectory + "/" + name, 0o750) == 0
-            {
-                return JobDirectory(caseId: caseId, idDirectory: idDirectory, name: name)
-            }
+            // A purge removed the (empty) <ID> directory in between: start again on a new one.
+            if errno == ENOENT { return try create(workDirectory: workDirectory, caseId: caseId, now: now) }
             if errno != EEXIST { throw .cannotCreate(idDirectory + "/" + name, String(cString: strerror(errno))) }
         }
         throw .cannotCreate(idDirectory + "/" + stamp, "too many jobs in the same second")
+    }
+
+    /// Opens directory `name` (relative to `at`) without following a link; it must be this user's.
+    private static func openOwned(_ path: String, at: Int32, name: String) throws(JobError) -> Int32 {
+        let fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            let why = errno == ELOOP || errno == ENOTDIR ? "not a directory (a symlink?); refusing to follow it"
+                : String(cString: strerror(errno))
+            throw .cannotCreate(path, why)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_uid == geteuid() else {
+            close(fd)
+            throw .cannotCreate(path, "owned by \(FileKind.userName(st.st_uid)), not by \(FileKind.userName(geteuid())); refusing to use it")
+        }
+        return fd
     }
 
     /// `YYYY.MM.DD.HH.MM.SS` in local time, 24-hour clock.

@@ -69,13 +69,10 @@ public enum JobJSON {
         for (key, value) in values { object[key] = value }
         let data = try JSONSerialization.data(
             withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        let temporary = directory + "/.job.json.\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data + Data("\n".utf8),
-            attributes: [.posixPermissions: 0o640])
-        else { throw JobError.cannotCreate(temporary, "cannot write") }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw JobError.cannotCreate(path, String(cString: strerror(errno)))
+        do throws(AtomicFileError) {
+            try AtomicFile.write(data + Data("\n".utf8), to: path)
+        } catch {
+            throw JobError.cannotCreate(path, error.reason)
         }
     }
 }

@@ -62,7 +62,8 @@ extension MailContent {
             if let crashOutLine { lines += ["", crashOutLine] }
             lines += section("End of the job log (\(caseId).log)", outputs.processLogTail)
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Findings, outputs and errors carry text from the dump and the upload: no control character passes.
+        return Escaped.lines(lines.joined(separator: "\n")) + "\n"
     }
 
     private func advice(step: String) -> [String] {

@@ -30,7 +30,8 @@ extension Purger {
         return report
     }
 
-    enum Outcome { case removed, running, failed }
+    /// `kept`: a NOPURGE appeared since the plan; `young`: its age no longer qualifies (mtime moved).
+    enum Outcome { case removed, running, kept, young, failed }
 
     /// Opens `name` under `root` and removes `candidates` from it (a job's `<ID>`, a cache entry's release);
     /// returns the group and the row keys of what went, or nil when the group cannot be opened (recorded).
@@ -55,6 +56,8 @@ extension Purger {
                 report.removed.append(done)
                 if let row = done.rowKey { rows.append(row) }
             case .running: report[keyPath: busy] += 1
+            case .kept: report.keptNoPurge += 1
+            case .young: break
             case .failed: report.incomplete.append(done)
             }
         }
@@ -98,6 +101,14 @@ extension Purger {
             return (.failed, candidate)
         }
         guard directory.tryLockExclusive() else { return (.running, candidate) }
+        // Checked again under the lock, right before removal: the plan may be minutes old (the [y/N] prompt,
+        // a long cron run), and a person may have marked the job to keep or touched it since.
+        if candidate.kind == .job {
+            if group.has(Self.keepMarker) || directory.has(Self.keepMarker) { return (.kept, candidate) }
+            if candidate.ageSource == .mtime, st.modified >= now.addingTimeInterval(-TimeInterval(days) * 86400) {
+                return (.young, candidate)
+            }
+        }
         let gone = remover.removeDirectory(directory, name: candidate.name, in: group, st: st)
         candidate.freed = remover.counter.freed - before
         return (gone ? .removed : .failed, candidate)

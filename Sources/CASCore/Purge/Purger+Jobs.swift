@@ -2,7 +2,7 @@ import Foundation
 
 extension Purger {
     /// The marker file that keeps a job (in its directory) or every job of an ID (in `<ID>/`).
-    public static let keepMarker = "NOPURGE"
+    public static let keepMarker = JobLayout.noPurge
 
     /// Classifies every job directory `<workDirectory>/<ID>/<name>/`: young, kept, running, or a candidate.
     func planJobs(into plan: inout PurgePlan) throws(PurgeError) {

@@ -28,6 +28,10 @@ public final class Store: Sendable {
         // descriptor of it would drop the POSIX locks SQLite holds on it.)
         let migrationLock = try? DirectoryLock(path: directory.isEmpty ? "." : directory, exclusive: true, wait: true)
         defer { migrationLock?.unlock() }
+        // A new database is created 0640 before SQLite opens it (it holds case IDs and mail addresses); SQLite
+        // gives its -wal and -shm files the database file's mode.
+        let created = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        if created >= 0 { close(created) }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(pool)

@@ -14,7 +14,7 @@ public struct Command: Sendable {
     public enum Output: Sendable {
         /// Captured in memory, keeping at most `limit` bytes (the first ones).
         case capture(limit: Int)
-        /// Written to the file at this path (created or truncated, mode 0640).
+        /// Written to the file at this path, which must not exist yet (created new, mode 0640; never a link).
         case file(String)
         /// Written to the file at this path together with standard error, in the order the program
         /// wrote them (`> file 2>&1`); the result's `standardError` is then empty.
@@ -84,7 +84,7 @@ public struct Command: Sendable {
         case .file(let path), .fileWithErrors(let path):
             do {
                 outputFD = try FileDescriptor.open(
-                    FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead])
+                    FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .noFollow], permissions: [.ownerReadWrite, .groupRead])
             } catch {
                 throw .cannotStart(executable, "cannot create \(path): \(error)")
             }

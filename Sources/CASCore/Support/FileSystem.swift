@@ -22,3 +22,30 @@ public enum FileSystem {
         return CommandLine.arguments[0]
     }
 }
+
+/// Why a path cannot be read as a regular file, checked before anything opens it (a FIFO would block an
+/// `open`, a device would be read for ever).
+public enum FileKind {
+    /// nil for a readable regular file; else "no such file", "is a directory", "is a FIFO, not a regular
+    /// file", "not readable by USER"…
+    public static func problem(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return String(cString: strerror(errno)).lowercased() }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return "is a directory, not a dump file"
+        case S_IFIFO: return "is a FIFO, not a regular file"
+        case S_IFCHR, S_IFBLK: return "is a device, not a regular file"
+        case S_IFSOCK: return "is a socket, not a regular file"
+        default: return "not a regular file"
+        }
+        guard access(path, R_OK) == 0 else { return "not readable by \(userName(geteuid()))" }
+        return nil
+    }
+
+    /// The name of user `uid`, or `uid N` when it has none.
+    public static func userName(_ uid: uid_t) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+        return String(cString: name)
+    }
+}

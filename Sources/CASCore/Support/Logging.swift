@@ -26,12 +26,10 @@ public final class LogSink: @unchecked Sendable {
     /// Appends every line at `level` or above to the file at `path` until ``detach(_:)``.
     @discardableResult
     public func attach(file path: String, level: Logger.Level) throws -> LogFileToken {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640])
-            else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        handle.seekToEndOfFile()
+        // Opened without following a link and never truncated: appends to the log this job created.
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let token = LogFileToken()
         lock.withLock { files[ObjectIdentifier(token)] = (handle, level) }
         return token
@@ -43,7 +41,10 @@ public final class LogSink: @unchecked Sendable {
         try? entry?.handle.close()
     }
 
-    func write(level: Logger.Level, label: String, message: String) {
+    /// Writes one line: `message` is escaped (``Escaped``), since it may carry names and values from an
+    /// upload or a dump, and one log entry must stay one line.
+    func write(level: Logger.Level, label: String, message raw: String) {
+        let message = Escaped.text(raw)
         let stamp = Self.timestamp()
         lock.withLock {
             if !stderrQuiet, level >= stderrLevel {

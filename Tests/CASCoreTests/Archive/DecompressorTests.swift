@@ -42,7 +42,7 @@ import Testing
         #expect(record.decompressor == item.program)
         #expect(record.summary.contains("(decompressed by \(item.program))"))
         let original = try Data(contentsOf: URL(fileURLWithPath: work + "/vmcore"))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: job + "/vmcore")) == original)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: job + "/input/vmcore")) == original)
         // Progress counts the compressed bytes the program read: all of the upload.
         let size = try #require(ArchiveFixtures.fileInfo(work + "/" + item.file)).size
         #expect(record.bytesIn == size)

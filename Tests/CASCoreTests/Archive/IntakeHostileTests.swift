@@ -35,9 +35,9 @@ import Testing
         try Data(script.utf8).write(to: URL(fileURLWithPath: work + "/make.py"))
         try ArchiveFixtures.run("/usr/bin/python3", ["make.py", "/unused", "evil.tar"], in: work)
         let record = try IntakeTests.intake(work + "/evil.tar", into: job)
-        #expect(record.dump == "vmcore")
-        #expect(ArchiveFixtures.files(job) == ["dir/tool", "vmcore"])
-        let mode = try FileManager.default.attributesOfItem(atPath: job + "/dir/tool")[.posixPermissions] as? Int
+        #expect(record.dump == "input/vmcore")
+        #expect(ArchiveFixtures.files(job) == ["input/dir/tool", "input/vmcore"])
+        let mode = try FileManager.default.attributesOfItem(atPath: job + "/input/dir/tool")[.posixPermissions] as? Int
         #expect(mode.map { $0 & 0o7000 } == 0)
         #expect(record.warnings.contains { $0.contains("skipped symlink dir/link") })
     }
@@ -45,10 +45,11 @@ import Testing
     @Test func writingThroughAPlantedSymlinkIsImpossible() throws {
         let (work, job) = try IntakeTests.workspace()
         defer { ArchiveFixtures.cleanup(work) }
-        // A symlink already in the job directory must not be followed when a member of that name arrives.
+        // A symlink already in the job directory where the members go must not be followed: `input/` is
+        // made new, never taken over.
         let outside = work + "/outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: false)
-        try FileManager.default.createSymbolicLink(atPath: job + "/sub", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: job + "/input", withDestinationPath: outside)
         try ArchiveFixtures.shell("mkdir sub && cp vmcore sub/ && tar cf planted.tar sub/vmcore", in: work)
         #expect(throws: ArchiveError.self) { try IntakeTests.intake(work + "/planted.tar", into: job) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)

@@ -78,12 +78,12 @@ import Testing
         defer { ArchiveFixtures.cleanup(work) }
         try ArchiveFixtures.shell(item.make, in: work)
         let record = try Self.intake(work + "/" + item.file, into: job)
-        #expect(record.dump == (item.file == "named-wrong.zip" ? "named-wrong" : "vmcore"))
+        #expect(record.dump == (item.file == "named-wrong.zip" ? "input/named-wrong" : "input/vmcore"))
         #expect(!record.linked)
         let original = try Data(contentsOf: URL(fileURLWithPath: work + "/vmcore"))
         let unpacked = try Data(contentsOf: URL(fileURLWithPath: job + "/" + record.dump))
         #expect(unpacked == original)
-        let expected = item.hasExtra ? ["vmcore", "vmcore-dmesg.txt"] : [record.dump]
+        let expected = item.hasExtra ? ["input/vmcore", "input/vmcore-dmesg.txt"] : [record.dump]
         #expect(ArchiveFixtures.files(job) == expected)
         let extra = item.hasExtra ? Int64(ArchiveFixtures.fileInfo(work + "/vmcore-dmesg.txt")?.size ?? 0) : 0
         #expect(record.bytesOut == Int64(original.count) + extra)
@@ -96,8 +96,8 @@ import Testing
         let attributes = try FileManager.default.attributesOfItem(atPath: work + "/vmcore")
         let record = try Self.intake(work + "/vmcore", into: job)
         #expect(record.linked)
-        #expect(record.dump == "vmcore")
-        let linked = try #require(ArchiveFixtures.fileInfo(job + "/vmcore"))
+        #expect(record.dump == "input/vmcore")
+        let linked = try #require(ArchiveFixtures.fileInfo(job + "/input/vmcore"))
         #expect(linked.inode == before.inode)
         let after = try FileManager.default.attributesOfItem(atPath: work + "/vmcore")
         #expect(after[.modificationDate] as? Date == attributes[.modificationDate] as? Date)
@@ -111,7 +111,7 @@ import Testing
         try ArchiveFixtures.run("/bin/sh", ["-c", "gzip -1 -c \"$1\" > \"$2\"", "sh",
                                             try ArchiveFixtures.dump("vmcore.elf"), work + "/vmcore.gz"])
         let record = try Self.intake(work + "/vmcore.gz", into: work + "/job")
-        let written = try #require(ArchiveFixtures.fileInfo(work + "/job/vmcore"))
+        let written = try #require(ArchiveFixtures.fileInfo(work + "/job/input/vmcore"))
         #expect(written.size == 67_375_388)
         #expect(written.allocated < written.size / 2)
         #expect(record.members.first?.dataBytes ?? .max < written.size / 2)
@@ -125,7 +125,7 @@ import Testing
         try ArchiveFixtures.run("/bin/sh", ["-c", "cp --sparse=always \"$1\" \"$2/vmcore\" && cd \"$2\" && tar --sparse -czf s.tar.gz vmcore",
                                             "sh", try ArchiveFixtures.dump("vmcore.elf"), work])
         _ = try Self.intake(work + "/s.tar.gz", into: work + "/job")
-        #expect(FileManager.default.contentsEqual(atPath: work + "/job/vmcore", andPath: work + "/vmcore"))
+        #expect(FileManager.default.contentsEqual(atPath: work + "/job/input/vmcore", andPath: work + "/vmcore"))
     }
 
     /// An all-zero member reads as an empty tar archive to libarchive; it must come out as the plain file it is.
@@ -136,9 +136,9 @@ import Testing
         try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump("vmcore.flat"), toPath: work + "/vmcore")
         try ArchiveFixtures.shell("head -c 1048576 /dev/zero > zeros && tar cf z.tar zeros vmcore", in: work)
         let record = try Self.intake(work + "/z.tar", into: work + "/job")
-        #expect(record.dump == "vmcore")
-        #expect(ArchiveFixtures.fileInfo(work + "/job/zeros")?.size == 1 << 20)
-        #expect(FileManager.default.contentsEqual(atPath: work + "/job/vmcore", andPath: work + "/vmcore"))
+        #expect(record.dump == "input/vmcore")
+        #expect(ArchiveFixtures.fileInfo(work + "/job/input/zeros")?.size == 1 << 20)
+        #expect(FileManager.default.contentsEqual(atPath: work + "/job/input/vmcore", andPath: work + "/vmcore"))
     }
 
     @Test func largestDumpIsChosenAndOthersKept() throws {
@@ -149,8 +149,8 @@ import Testing
         try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump("vmcore.kdump-zlib"), toPath: work + "/big")
         try ArchiveFixtures.shell("tar czf both.tar.gz small big", in: work)
         let record = try Self.intake(work + "/both.tar.gz", into: work + "/job")
-        #expect(record.dump == "big")
-        #expect(ArchiveFixtures.files(work + "/job") == ["big", "small"])
+        #expect(record.dump == "input/big")
+        #expect(ArchiveFixtures.files(work + "/job") == ["input/big", "input/small"])
         #expect(record.warnings.contains { $0.contains("small is a dump too") })
     }
 

@@ -15,15 +15,30 @@ import Testing
         #expect(CrashTestSupport.read(dir, "out") == "one\ntwo\nthree\nfour\n")
     }
 
-    @Test func truncatesAnExistingFileAndReportsTheStatus() async throws {
+    @Test func reportsTheStatus() async throws {
         let dir = try CrashTestSupport.temporaryDirectory("cas-command")
-        try "old content that is long\n".write(toFile: dir + "/out", atomically: true, encoding: .utf8)
         let result = try await Command(
             "/bin/sh", ["-c", "echo new >&2; exit 4"], output: .fileWithErrors(dir + "/out")
         )
         .run()
         #expect(result.status == 4 && !result.succeeded)
         #expect(CrashTestSupport.read(dir, "out") == "new\n")
+    }
+
+    /// An output file is created new: an existing file (a customer's, a hard link to an upload) or a
+    /// symlink at that name is never opened, so it can never be truncated or written through.
+    @Test func neverWritesThroughAnExistingFileOrLink() async throws {
+        let dir = try CrashTestSupport.temporaryDirectory("cas-command")
+        try "the customer's bytes\n".write(toFile: dir + "/out", atomically: true, encoding: .utf8)
+        await #expect(throws: CommandError.self) {
+            try await Command("/bin/sh", ["-c", "echo new"], output: .fileWithErrors(dir + "/out")).run()
+        }
+        #expect(CrashTestSupport.read(dir, "out") == "the customer's bytes\n")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/target")
+        await #expect(throws: CommandError.self) {
+            try await Command("/bin/sh", ["-c", "echo new"], output: .file(dir + "/link")).run()
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/target"))
     }
 
     @Test func unwritableFileCannotStart() async {

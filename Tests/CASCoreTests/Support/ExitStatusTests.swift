@@ -43,7 +43,11 @@ struct ExitStatusTests {
         #expect(CaseID.problem("a.b_c-D") == nil)
         #expect(CaseID.problem("") == "the ID is empty")
         #expect(CaseID.problem("..") != nil)
-        #expect(CaseID.problem("../x")?.contains("'/'") == true)
+        #expect(CaseID.problem("a/../x")?.contains("'/'") == true)
+        // An ID is a directory name and may reach a command line: it starts with a letter or a digit.
+        #expect(CaseID.problem("-rf")?.contains("must start with a letter or a digit") == true)
+        #expect(CaseID.problem(".hidden")?.contains("must start with a letter or a digit") == true)
+        #expect(CaseID.problem("_x") != nil)
         #expect(CaseID.problem("a\u{1}b")?.contains("U+0001") == true)
         #expect(CaseID.problem(String(repeating: "x", count: 129)) != nil)
         #expect(CaseID.problem(String(repeating: "é", count: 65)) != nil)
