@@ -33,15 +33,15 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         switch self {
         case .ok: "done"
         case .failure: "internal error"
-        case .doneWithWarnings: "done with warnings: some crash commands failed (the log names what is missing)"
+        case .doneWithWarnings: "done with warnings: some crash commands failed (see the log)"
         case .usage: "usage error (bad option, bad ID or address)"
         case .badInput: "bad input: not a dump, corrupt, truncated, unsupported or unsafe archive"
         case .noInput: "input file missing or unreadable"
-        case .noDebuginfo: "no matching debuginfo (the job still has the dump's own log and findings)"
+        case .noDebuginfo: "no matching debuginfo (the dump's own log and findings are kept)"
         case .crashFailed: "crash failed, timed out, or could not open the dump"
         case .cannotWrite: "cannot write the job directory or cache (disk full, permissions)"
         case .mailFailed: "job done, but the result mail could not be delivered"
-        case .noServer: "no analysis server for the dump's architecture (the job still has the dump's own log and findings)"
+        case .noServer: "no analysis server for the dump's arch (log and findings kept)"
         case .configuration: "configuration or installation error"
         }
     }
