@@ -9,9 +9,12 @@ extension CASAdmin {
             abstract: "Index the kernel debuginfo packages under 'kernels' (same as -b).",
             discussion: """
                 Reads only package headers (RPM headers, a Debian package's control.tar) and loose vmlinux \
-                files; only new and changed packages are read, vanished ones are removed. A package that \
-                cannot be read is reported on standard error and skipped: the exit status stays 0 and the \
-                summary line counts it as unreadable.
+                files; a Debian package without md5sums (plain dpkg-deb --build) is listed from its data.tar \
+                member names instead, read once. Only new and changed packages are read, vanished ones are \
+                removed. A package that cannot be read is reported on standard error and skipped: the exit \
+                status stays 0 and the summary line counts it as unreadable. Packages holding no kernel are \
+                counted too ("without a kernel"); --verbose lists them, and kernels without a build ID, \
+                with the reason.
                 """)
 
         @Flag(help: "Re-read every package, not only new and changed ones.")
@@ -39,6 +42,9 @@ extension CASAdmin {
                 }
                 for failure in report.unreadable {
                     FileHandle.standardError.write(Data("cas-admin: skipped \(failure.description)\n".utf8))
+                }
+                if global.verbose {
+                    for line in report.details { FileHandle.standardError.write(Data("cas-admin: \(line)\n".utf8)) }
                 }
                 print(report.summary)
             }
