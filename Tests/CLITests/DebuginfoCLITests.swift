@@ -40,6 +40,47 @@ struct DebuginfoCLITests {
             rows.allSatisfy { $0["release"] as? String == DebuginfoCLI.release && $0["arch"] as? String == "x86_64" })
     }
 
+    @Test("a deb made with plain dpkg-deb --build (no md5sums) is indexed from its data.tar; one without a vmlinux is counted and listed with -v")
+    func debWithoutMd5sums() throws {
+        try #require(DebuginfoCLI.hasTool("dpkg-deb"))
+        let base = try DebuginfoCLI.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let vmlinux = try DebuginfoCLI.fixture("vmlinux")
+        let release = DebuginfoCLI.release
+        let script = """
+            set -e
+            B=$0 V=$1 R=$2
+            root=$B/root; out=$B/kernels
+            mkdir -p "$root/DEBIAN" "$root/usr/lib/debug/boot" "$B/empty/DEBIAN" "$B/empty/usr/share/doc/x"
+            cp "$V" "$root/usr/lib/debug/boot/vmlinux-$R"
+            printf 'Package: linux-image-%s-dbg\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@example.invalid>\nDescription: t\n' "$R" > "$root/DEBIAN/control"
+            dpkg-deb --root-owner-group -Zgzip -z1 --build "$root" "$out/linux-image-$R-dbg_1_amd64.deb" > /dev/null
+            printf 'Package: linux-image-9.9-dbg\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@example.invalid>\nDescription: t\n' > "$B/empty/DEBIAN/control"
+            echo doc > "$B/empty/usr/share/doc/x/README"
+            dpkg-deb --root-owner-group --build "$B/empty" "$out/linux-image-9.9-dbg_1_amd64.deb" > /dev/null
+            """
+        try DebuginfoCLI.shell(script, base, vmlinux, release)
+        let deb = "\(base)/kernels/linux-image-\(release)-dbg_1_amd64.deb"
+        let listed = try DebuginfoCLI.shell("dpkg-deb --ctrl-tarfile \"$0\" | tar -t", deb)
+        #expect(!listed.contains("md5sums"), "the package is made without md5sums")
+
+        let build = try DebuginfoCLI.run(["-b", "-v"], base: base)
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(
+            build.stdout.hasPrefix("2 packages: 2 new, 0 changed, 0 removed, 0 unreadable, 1 without a kernel; 1 kernels; "),
+            "\(build.stdout)")
+        #expect(build.stderr.contains("no kernel in \(base)/kernels/linux-image-9.9-dbg_1_amd64.deb: no vmlinux member"))
+        let list = try DebuginfoCLI.run(["list", "kernels"], base: base)
+        #expect(list.stdout.contains("08874375e749a8381d73fd31b60f5b1eeae9ac3b"), "the build ID note was read from data.tar")
+        #expect(list.stdout.contains(deb))
+        // Cached like any package: the second run reads nothing and still counts the empty one.
+        let again = try DebuginfoCLI.run(["-b"], base: base)
+        #expect(again.stdout.hasPrefix("2 packages: 0 new, 0 changed, 0 removed, 0 unreadable, 1 without a kernel; "))
+        let extract = try DebuginfoCLI.run(["extract", "--build-id", "08874375e749a8381d73fd31b60f5b1eeae9ac3b"], base: base)
+        #expect(extract.status == 0, "\(extract.stderr)")
+        #expect(extract.stdout.hasSuffix("/usr/lib/debug/boot/vmlinux-\(release)\n"))
+    }
+
     @Test("a build killed with SIGKILL leaves a consistent index and the next run continues")
     func interrupted() throws {
         try #require(DebuginfoCLI.hasTool("rpmbuild"))
