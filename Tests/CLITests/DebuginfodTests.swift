@@ -25,10 +25,14 @@ struct DebuginfodTests {
         defer { server.stop() }
         let missing = try ScriptedHTTPServer(.notFound)
         defer { missing.stop() }
-        let base = try JobWorld.tree(indexed: false, extra: "debuginfodUrls = \(missing.url) \(server.url)/")
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let base = try JobWorld.tree(
+            indexed: false, extra: "debuginfodUrls = \(missing.url) \(server.url)/\nsmtphost = 127.0.0.1:\(sink.port)")
         defer { try? FileManager.default.removeItem(atPath: base) }
 
-        let first = try JobWorld.run("cas", ["-i", "dd-1", "-f", fixtures + "/vmcore.kdump-d31"], base: base)
+        let first = try JobWorld.run(
+            "cas", ["-i", "dd-1", "-f", fixtures + "/vmcore.kdump-d31", "-e", "dd@example.com"], base: base)
         #expect(first.status == 0, "\(first.stderr)")
         let job = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let url = "\(server.url)/buildid/\(Self.buildId)/debuginfo"
@@ -44,6 +48,8 @@ struct DebuginfodTests {
         let cached = "\(base)/debugs/\(Self.release)/\(Self.buildId)/usr/lib/debug/lib/modules/\(Self.release)/vmlinux"
         #expect(FileManager.default.fileExists(atPath: cached))
         #expect(server.requests(buildId: Self.buildId) == 1)
+        let mail = try #require(try sink.messages().first)
+        #expect(mail.body.contains("Debuginfo: fetched from debuginfod by build ID \(Self.buildId): \(url)"), "\(mail.body)")
 
         let second = try JobWorld.run("cas", ["-i", "dd-2", "-f", fixtures + "/vmcore.elf"], base: base)
         #expect(second.status == 0, "\(second.stderr)")
