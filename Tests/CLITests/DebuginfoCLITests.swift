@@ -81,6 +81,35 @@ struct DebuginfoCLITests {
         #expect(extract.stdout.hasSuffix("/usr/lib/debug/boot/vmlinux-\(release)\n"))
     }
 
+    @Test("-b --prefetch extracts the newest kernel not yet cached, once, within debugsLimit")
+    func prefetch() throws {
+        try #require(DebuginfoCLI.hasTool("rpmbuild"))
+        let base = try DebuginfoCLI.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let rpm = try DebuginfoCLI.package("rpm", "zstd")
+        try FileManager.default.copyItem(atPath: rpm, toPath: base + "/kernels/" + (rpm as NSString).lastPathComponent)
+        let first = try DebuginfoCLI.run(["-b", "--prefetch", "1"], base: base)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("prefetch: 1 extracted, 0 already cached, 0 over debugsLimit, 0 failed"))
+        #expect(first.stderr.contains("prefetched \(DebuginfoCLI.release) x86_64"))
+        let vmlinux = "\(base)/debugs/\(DebuginfoCLI.release)/08874375e749a8381d73fd31b60f5b1eeae9ac3b/usr/lib/debug/lib/modules/\(DebuginfoCLI.release)/vmlinux"
+        #expect(FileManager.default.fileExists(atPath: vmlinux))
+        let again = try DebuginfoCLI.run(["build", "--prefetch", "1"], base: base)
+        #expect(again.stdout.contains("prefetch: 0 extracted, 1 already cached, 0 over debugsLimit, 0 failed"))
+
+        let small = try DebuginfoCLI.tree()
+        defer { try? FileManager.default.removeItem(atPath: small) }
+        try FileManager.default.copyItem(atPath: rpm, toPath: small + "/kernels/" + (rpm as NSString).lastPathComponent)
+        let conf = try String(contentsOfFile: small + "/cas.conf", encoding: .utf8)
+        try (conf + "[maintenance]\ndebugsLimit = 1M\nprefetch = 3\n").write(
+            toFile: small + "/cas.conf", atomically: true, encoding: .utf8)
+        let limited = try DebuginfoCLI.run(["-b"], base: small)
+        #expect(limited.stdout.contains("prefetch: 0 extracted, 0 already cached, 1 over debugsLimit, 0 failed"))
+        #expect(limited.stderr.contains("not prefetched \(DebuginfoCLI.release) x86_64: over debugsLimit"))
+        let misuse = try DebuginfoCLI.run(["-s", "--prefetch", "1"], base: small)
+        #expect(misuse.status == 64)
+    }
+
     @Test("a build killed with SIGKILL leaves a consistent index and the next run continues")
     func interrupted() throws {
         try #require(DebuginfoCLI.hasTool("rpmbuild"))
