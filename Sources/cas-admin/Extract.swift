@@ -36,7 +36,8 @@ extension CASAdmin {
                 throw ValidationError("give --build-id, --release or --banner")
             }
             if let buildId, DebuginfodClient.validBuildId(buildId) == nil {
-                throw ValidationError("--build-id \(buildId.prefix(140)): not a build ID (an even number of hex digits)")
+                throw ValidationError(
+                    "--build-id \(buildId.prefix(140)): not a build ID (an even number of hex digits)")
             }
         }
 
@@ -78,8 +79,19 @@ extension CASAdmin {
             }
         }
 
+        /// When the progress line was last written (it is rewritten at most five times a second).
+        private final class LastWrite: @unchecked Sendable {
+            let lock = NSLock()
+            var at = Date.distantPast
+        }
+        private static let lastWrite = LastWrite()
+
         /// "fetching: 12.3 MiB of 40.1 MiB" on standard error, rewritten in place.
         @Sendable static func showProgress(_ total: Int64, _ now: Int64) {
+            lastWrite.lock.lock()
+            defer { lastWrite.lock.unlock() }
+            guard Date().timeIntervalSince(lastWrite.at) >= 0.2 else { return }
+            lastWrite.at = Date()
             let mib = { (n: Int64) in String(format: "%.1f MiB", Double(n) / 1_048_576) }
             let text = total > 0 ? "\(mib(now)) of \(mib(total))" : mib(now)
             FileHandle.standardError.write(Data("\r\u{1b}[Kfetching: \(text)".utf8))

@@ -4,8 +4,10 @@ import ArgumentParser
 /// both, as ``Retention`` explains).
 struct Prefetching: ParsableArguments {
     @Option(
-        help: "After indexing, extract the vmlinux of the N newest kernels per architecture not yet cached (default: [maintenance] prefetch)."
-    )
+        help: """
+            After indexing, extract the vmlinux of the N newest kernels per architecture not yet cached \
+            (default: [maintenance] prefetch).
+            """)
     var prefetch: Int?
 
     func validate() throws {

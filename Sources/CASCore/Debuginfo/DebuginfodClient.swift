@@ -34,8 +34,8 @@ public struct DebuginfodClient: Sendable {
     /// (GNU build IDs are 20 bytes; other lengths exist); nil for anything else.
     public static func validBuildId(_ text: String) -> String? {
         let id = text.lowercased()
-        guard (2...128).contains(id.count), id.count % 2 == 0, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
-        else { return nil }
+        let hex = id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        guard hex, (2...128).contains(id.count), id.count % 2 == 0 else { return nil }
         return id
     }
 
@@ -169,11 +169,16 @@ private final class DownloadSink {
 
     init(fd: Int32) { self.fd = fd }
 
-    /// The server's words for an error: the first line of its answer, control characters escaped.
+    /// The server's words for an error: its answer as one line (an HTML page's tags dropped), at most 200
+    /// characters, control characters escaped.
     var errorText: String {
-        let text = String(decoding: errorBody.prefix(512), as: UTF8.self)
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return String(line.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
+        var text = String(decoding: errorBody, as: UTF8.self)
+        if text.contains("<") {
+            text = text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+        }
+        let words = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let line = String(words.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
+        return line.count > 200 ? line.prefix(200) + "…" : line
     }
 
     func take(_ data: UnsafeRawBufferPointer) -> Bool {

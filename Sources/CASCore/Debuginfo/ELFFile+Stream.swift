@@ -48,7 +48,9 @@ extension ELFFile {
             var scratch = [UInt8](repeating: 0, count: 64 << 10)
             while skip > 0 {
                 let want = Int(min(skip, Int64(scratch.count)))
-                let n = try scratch.withUnsafeMutableBytes { try read(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+                let n = try scratch.withUnsafeMutableBytes {
+                    try read(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+                }
                 if n <= 0 { return [] }
                 skip -= Int64(n)
                 position += Int64(n)
@@ -56,7 +58,9 @@ extension ELFFile {
             var out = [UInt8](repeating: 0, count: count)
             var filled = 0
             while filled < count {
-                let n = try out.withUnsafeMutableBytes { try read(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+                let n = try out.withUnsafeMutableBytes {
+                    try read(UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+                }
                 if n <= 0 { break }
                 filled += n
                 position += Int64(n)

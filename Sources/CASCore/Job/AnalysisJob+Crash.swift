@@ -44,7 +44,8 @@ extension AnalysisJob {
             if let match {
                 try await loadModules(match: match, run: run, place: place)
             } else {
-                logger.warning("-m: the kernel came from a debuginfod server; module debug files are not fetched from it")
+                logger.warning(
+                    "-m: the kernel came from a debuginfod server; module debug files are not fetched from it")
             }
         }
     }

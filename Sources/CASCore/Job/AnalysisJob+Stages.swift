@@ -43,7 +43,9 @@ extension AnalysisJob {
                 return nil
             }
         }
-        if let match { report.debuginfo = .init(package: match.kernel.packagePath, vmlinux: nil, match: match.explanation) }
+        if let match {
+            report.debuginfo = .init(package: match.kernel.packagePath, vmlinux: nil, match: match.explanation)
+        }
 
         enter(.extracting)
         let vmlinux = try await timed("extracting") { () throws(JobError) -> String in
@@ -124,7 +126,9 @@ extension AnalysisJob {
             cacheLock = try? DirectoryLock(path: entry.path, exclusive: false, wait: true)
         }
         logger.info("vmlinux \(extracted.extracted ? "extracted to" : "cached at") \(extracted.vmlinux.path)")
-        if match?.kernel.packageKind == "vmlinux" || !inPackage.contains("/usr/lib/debug/") && !inPackage.hasPrefix("usr/lib/debug/") {
+        if match?.kernel.packageKind == "vmlinux"
+            || !inPackage.contains("/usr/lib/debug/") && !inPackage.hasPrefix("usr/lib/debug/")
+        {
             inPackage = "usr/lib/debug/lib/modules/\(VmlinuxCache.safeComponent(release))/vmlinux"
         }
         while inPackage.hasPrefix("/") { inPackage.removeFirst() }

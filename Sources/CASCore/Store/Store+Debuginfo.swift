@@ -157,7 +157,11 @@ extension Store {
     public func packagesWithoutKernels() throws(StoreError) -> [String] {
         try read { db in
             try String.fetchAll(
-                db, sql: "SELECT path FROM package p WHERE NOT EXISTS (SELECT 1 FROM kernel k WHERE k.packageId = p.id) ORDER BY path")
+                db,
+                sql: """
+                    SELECT path FROM package p WHERE NOT EXISTS (SELECT 1 FROM kernel k WHERE k.packageId = p.id)
+                    ORDER BY path
+                    """)
         }
     }
 
