@@ -33,7 +33,9 @@ public struct DebuginfoIndexer: Sendable {
         /// The `-v` lines: each package without a kernel and each kernel without a build ID, with the reason.
         public var details: [String] {
             withoutKernel.map { "no kernel in \($0.path): \($0.reason)" }
-                + withoutBuildId.map { "no build ID for \($0): no build ID note (matched by release and arch only)" }
+                + withoutBuildId.map {
+                    "no build ID for \($0): no build ID note or .build-id link (matched by release and arch only)"
+                }
         }
 
         public static func grouped(_ n: Int) -> String {
