@@ -55,11 +55,9 @@ extension CASAdmin {
                     result = try await cache.vmlinux(for: match, modules: modules)
                 } catch {
                     // No match in the index, or its package cannot be read: the debuginfod servers by build ID.
-                    guard let buildId, !settings.debuginfodUrls.isEmpty,
-                        error is LookupError || error is CacheError
-                    else { throw error }
-                    if case LookupError.store = error { throw error }
-                    if case CacheError.store = error { throw error }
+                    guard let buildId, !settings.debuginfodUrls.isEmpty, Self.debuginfodMayHelp(error) else {
+                        throw error
+                    }
                     FileHandle.standardError.write(Data("cas-admin: \(error); asking the debuginfod servers\n".utf8))
                     var client = DebuginfodClient(urls: settings.debuginfodUrls)
                     client.stallTimeout = settings.debuginfodTimeout
@@ -76,6 +74,15 @@ extension CASAdmin {
                 FileHandle.standardError.write(Data((result.extracted ? "extracted\n" : "cached\n").utf8))
                 print(result.vmlinux.path)
                 for (_, url) in result.modules.sorted(by: { $0.key < $1.key }) { print(url.path) }
+            }
+        }
+
+        /// True for a miss in the index or a package that cannot be read; not for a database or disk failure.
+        static func debuginfodMayHelp(_ error: any Error) -> Bool {
+            switch error {
+            case LookupError.noMatch: true
+            case CacheError.extraction, CacheError.missingMembers, CacheError.buildIdMismatch: true
+            default: false
             }
         }
 
