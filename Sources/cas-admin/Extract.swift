@@ -61,9 +61,8 @@ extension CASAdmin {
                     FileHandle.standardError.write(Data("cas-admin: \(error); asking the debuginfod servers\n".utf8))
                     var client = DebuginfodClient(urls: settings.debuginfodUrls)
                     client.stallTimeout = settings.debuginfodTimeout
-                    if isatty(STDERR_FILENO) == 1 { client.progress = Self.showProgress }
+                    client.progress = DebuginfodClient.terminalProgress()
                     let fetched = try await cache.fetch(buildId: buildId, release: release, client: client)
-                    if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
                     FileHandle.standardError.write(Data("from \(fetched.url ?? "debuginfod")\n".utf8))
                     result = fetched.extracted
                     if !modules.isEmpty {
@@ -84,24 +83,6 @@ extension CASAdmin {
             case CacheError.extraction, CacheError.missingMembers, CacheError.buildIdMismatch: true
             default: false
             }
-        }
-
-        /// When the progress line was last written (it is rewritten at most five times a second).
-        private final class LastWrite: @unchecked Sendable {
-            let lock = NSLock()
-            var at = Date.distantPast
-        }
-        private static let lastWrite = LastWrite()
-
-        /// "fetching: 12.3 MiB of 40.1 MiB" on standard error, rewritten in place.
-        @Sendable static func showProgress(_ total: Int64, _ now: Int64) {
-            lastWrite.lock.lock()
-            defer { lastWrite.lock.unlock() }
-            guard Date().timeIntervalSince(lastWrite.at) >= 0.2 else { return }
-            lastWrite.at = Date()
-            let mib = { (n: Int64) in String(format: "%.1f MiB", Double(n) / 1_048_576) }
-            let text = total > 0 ? "\(mib(now)) of \(mib(total))" : mib(now)
-            FileHandle.standardError.write(Data("\r\u{1b}[Kfetching: \(text)".utf8))
         }
     }
 }

@@ -23,6 +23,18 @@ public struct DebuginfodClient: Sendable {
 
     public init(urls: [String]) { self.urls = urls }
 
+    /// A progress display for ``progress``: "fetching: 12.3 MB of 40.1 MB" on standard error, redrawn at
+    /// most twice a second, when standard error is a terminal (nil otherwise).
+    public static func terminalProgress() -> (@Sendable (Int64, Int64) -> Void)? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        let drawn = TerminalLine()
+        return { total, now in
+            guard drawn.due() else { return }
+            let text = total > 0 ? "\(ByteCount.format(now)) of \(ByteCount.format(total))" : ByteCount.format(now)
+            FileHandle.standardError.write(Data("\rfetching from debuginfod: \(text)\u{1B}[K".utf8))
+        }
+    }
+
     /// Where a fetched file came from.
     public struct Fetched: Sendable {
         public var url: String
@@ -59,7 +71,9 @@ public struct DebuginfodClient: Sendable {
             for attempt in 0...retries {
                 let start = Date()
                 logger.info("asking \(url)\(attempt > 0 ? " (attempt \(attempt + 1))" : "")")
-                switch download(url, to: destination + ".part") {
+                let outcome = download(url, to: destination + ".part")
+                if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                switch outcome {
                 case .success(let size):
                     let found = LooseVmlinux.buildId(path: destination + ".part")
                     guard found == buildId else {
@@ -156,6 +170,21 @@ public struct DebuginfodClient: Sendable {
         } catch {
             return .failure(.transfer(error))
         }
+    }
+}
+
+/// When a progress line was last drawn.
+private final class TerminalLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date.distantPast
+
+    /// True (and the time noted) when half a second has passed since the last draw.
+    func due() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard Date().timeIntervalSince(last) >= 0.5 else { return false }
+        last = Date()
+        return true
     }
 }
 

@@ -81,6 +81,7 @@ extension AnalysisJob {
         else { return nil }
         var client = DebuginfodClient(urls: settings.debuginfodUrls)
         client.stallTimeout = settings.debuginfodTimeout
+        client.progress = DebuginfodClient.terminalProgress()
         return client
     }
 
