@@ -59,6 +59,29 @@ struct DebuginfodTests {
         #expect(server.requests(buildId: Self.buildId) == 1, "the second job asked the server again")
     }
 
+    @Test("the index has the kernel but its package is gone: the job completes from a file:// tree")
+    func unreadablePackageFallsBackToTheServers() throws {
+        let fixtures = try JobWorld.fixtures()
+        let tree = NSTemporaryDirectory() + "cas-dbgd-tree-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(
+            atPath: tree + "/buildid/" + Self.buildId, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try FileManager.default.createSymbolicLink(
+            atPath: tree + "/buildid/\(Self.buildId)/debuginfo", withDestinationPath: fixtures + "/vmlinux")
+        let base = try JobWorld.tree(indexed: true, extra: "debuginfodUrls = file://\(tree)")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        for package in try FileManager.default.contentsOfDirectory(atPath: base + "/kernels") {
+            try FileManager.default.removeItem(atPath: base + "/kernels/" + package)
+        }
+        let result = try JobWorld.run("cas", ["-i", "dd-gone", "-f", fixtures + "/vmcore.kdump-d31"], base: base)
+        #expect(result.status == 0, "\(result.stderr)")
+        let job = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let log = JobWorld.read(job + "/dd-gone.log")
+        #expect(log.contains("; asking the debuginfod servers"), "\(log)")
+        #expect(log.contains("fetched from debuginfod by build ID \(Self.buildId): file://\(tree)/buildid/"), "\(log)")
+        #expect(JobWorld.read(job + "/sys").contains("RELEASE: \(Self.release)"))
+    }
+
     @Test("a server that is down: the job ends with exit 69 and a line naming the server")
     func serverDown() throws {
         let fixtures = try JobWorld.fixtures()
