@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 /*
- * libcurl is loaded when the first mail is sent (dlopen), not linked: linking it makes every cas run load
+ * libcurl is loaded when first used (the first mail sent, the first debuginfod request; dlopen), not linked: linking it makes every cas run load
  * about 25 shared libraries (TLS, Kerberos, LDAP, IDN…), several milliseconds of start-up that `cas identify`
  * and every other command would pay for nothing. Only its headers are used at build time.
  *
@@ -12,6 +12,9 @@
  */
 typedef size_t (*cas_curl_read_callback)(char *buffer, size_t size, size_t count, void *context);
 typedef int (*cas_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *context);
+typedef size_t (*cas_curl_write_callback)(char *data, size_t size, size_t count, void *context);
+typedef int (*cas_curl_xferinfo_callback)(void *context, curl_off_t total, curl_off_t now, curl_off_t upTotal,
+                                          curl_off_t upNow);
 
 struct cas_curl_api {
     int loaded;
@@ -80,6 +83,13 @@ static inline CURLcode cas_curl_set_read_function(CURL *h, cas_curl_read_callbac
 static inline CURLcode cas_curl_set_debug_function(CURL *h, cas_curl_debug_callback f) {
     return cas_curl()->easy_setopt(h, CURLOPT_DEBUGFUNCTION, f);
 }
+static inline CURLcode cas_curl_set_write_function(CURL *h, cas_curl_write_callback f) {
+    return cas_curl()->easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
+}
+static inline CURLcode cas_curl_set_xferinfo_function(CURL *h, cas_curl_xferinfo_callback f) {
+    return cas_curl()->easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
+}
+static inline CURLcode cas_curl_set_off(CURL *h, CURLoption o, curl_off_t v) { return cas_curl()->easy_setopt(h, o, v); }
 static inline CURLcode cas_curl_set_rcpt_allowfails(CURL *h, long v) {
 #if LIBCURL_VERSION_NUM >= 0x080200
     return cas_curl()->easy_setopt(h, CURLOPT_MAIL_RCPT_ALLOWFAILS, v);

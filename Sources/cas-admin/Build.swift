@@ -9,21 +9,27 @@ extension CASAdmin {
             abstract: "Index the kernel debuginfo packages under 'kernels' (same as -b).",
             discussion: """
                 Reads only package headers (RPM headers, a Debian package's control.tar) and loose vmlinux \
-                files; only new and changed packages are read, vanished ones are removed. A package that \
-                cannot be read is reported on standard error and skipped: the exit status stays 0 and the \
-                summary line counts it as unreadable.
+                files; a Debian package without md5sums (plain dpkg-deb --build) is listed from its data.tar \
+                member names instead, read once. Only new and changed packages are read, vanished ones are \
+                removed. A package that cannot be read is reported on standard error and skipped: the exit \
+                status stays 0 and the summary line counts it as unreadable. Packages holding no kernel are \
+                counted too ("without a kernel"); --verbose lists them, and kernels without a build ID, \
+                with the reason. With --prefetch N (or [maintenance] prefetch), the vmlinux of the N newest \
+                kernels per architecture not yet in the debugs cache is then extracted, within debugsLimit.
                 """)
 
         @Flag(help: "Re-read every package, not only new and changed ones.")
         var full = false
 
+        @OptionGroup var prefetching: Prefetching
+
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            try await Self.perform(global: global, full: full)
+            try await Self.perform(global: global, full: full, prefetch: prefetching.prefetch)
         }
 
-        static func perform(global: GlobalOptions, full: Bool) async throws {
+        static func perform(global: GlobalOptions, full: Bool, prefetch: Int?) async throws {
             global.bootstrapLogging()
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
@@ -40,7 +46,23 @@ extension CASAdmin {
                 for failure in report.unreadable {
                     FileHandle.standardError.write(Data("cas-admin: skipped \(failure.description)\n".utf8))
                 }
+                if global.verbose {
+                    for line in report.details { FileHandle.standardError.write(Data("cas-admin: \(line)\n".utf8)) }
+                }
                 print(report.summary)
+                let count = prefetch ?? settings.prefetch
+                guard count > 0 else { return }
+                let prefetched = try await Prefetcher(settings: settings, store: store).run(count: count)
+                for name in prefetched.extracted {
+                    FileHandle.standardError.write(Data("cas-admin: prefetched \(name)\n".utf8))
+                }
+                for name in prefetched.overLimit {
+                    FileHandle.standardError.write(Data("cas-admin: not prefetched \(name): over debugsLimit\n".utf8))
+                }
+                for failure in prefetched.failures {
+                    FileHandle.standardError.write(Data("cas-admin: prefetch failed: \(failure)\n".utf8))
+                }
+                print(prefetched.summary)
             }
         }
     }

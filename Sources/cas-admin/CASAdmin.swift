@@ -31,6 +31,8 @@ struct CASAdmin: AsyncParsableCommand {
     @Flag(name: [.customShort("p"), .long], help: "Purge old jobs (same as 'purge').")
     var purge = false
 
+    @OptionGroup var prefetching: Prefetching
+
     @OptionGroup var retention: Retention
 
     @OptionGroup var global: GlobalOptions
@@ -44,12 +46,13 @@ struct CASAdmin: AsyncParsableCommand {
 
     func validateFlagForm() throws {
         if retention.days != nil, !purge { throw ValidationError("-d/--days goes with -p/--purge") }
+        if prefetching.prefetch != nil, !build { throw ValidationError("--prefetch goes with -b/--build") }
     }
 
     func run() async throws {
         try validateFlagForm()
         if build {
-            try await Build.perform(global: global, full: false)
+            try await Build.perform(global: global, full: false, prefetch: prefetching.prefetch)
         } else if server {
             try await Servers.perform(global: global)
         } else if purge {

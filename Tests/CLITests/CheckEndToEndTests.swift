@@ -45,6 +45,18 @@ struct CheckEndToEndTests {
         #expect(FileManager.default.fileExists(atPath: tmp.path + "/cas.db"))
     }
 
+    @Test func debuginfodServersAreShownWithWhereTheyComeFrom() async throws {
+        let config = try tmp.goodConfig(advanced: "crash = /bin/true")
+        var environment = tmp.environment
+        environment["DEBUGINFOD_URLS"] = "http://127.0.0.1:9/ file:///srv/debuginfo"
+        let result = try await BuiltTool.run("cas-admin", ["check", "--config", config], environment: environment)
+        let line = lines(result.standardOutput).first { $0.name == "debuginfodUrls" }
+        #expect(line?.status == "ok")
+        #expect(line?.rest == "http://127.0.0.1:9/ file:///srv/debuginfo (from DEBUGINFOD_URLS)", "\(result.standardOutput)")
+        let none = try await BuiltTool.run("cas-admin", ["check", "--config", config], environment: tmp.environment)
+        #expect(lines(none.standardOutput).first { $0.name == "debuginfodUrls" }?.rest.hasPrefix("not set") == true)
+    }
+
     @Test func jsonReportIsAnObjectWithPassedAndItems() async throws {
         let config = try tmp.goodConfig(replacing: ["smtphost = localhost:2525\n": ""], advanced: "crash = /bin/true")
         let result = try await BuiltTool.run(

@@ -40,6 +40,83 @@ struct DebuginfoCLITests {
             rows.allSatisfy { $0["release"] as? String == DebuginfoCLI.release && $0["arch"] as? String == "x86_64" })
     }
 
+    @Test("a deb made with plain dpkg-deb --build (no md5sums) is indexed from its data.tar; one without a vmlinux is counted and listed with -v")
+    func debWithoutMd5sums() throws {
+        try #require(DebuginfoCLI.hasTool("dpkg-deb"))
+        let base = try DebuginfoCLI.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let vmlinux = try DebuginfoCLI.fixture("vmlinux")
+        let release = DebuginfoCLI.release
+        let script = """
+            set -e
+            B=$0 V=$1 R=$2
+            root=$B/root; out=$B/kernels
+            mkdir -p "$root/DEBIAN" "$root/usr/lib/debug/boot" "$B/empty/DEBIAN" "$B/empty/usr/share/doc/x"
+            cp "$V" "$root/usr/lib/debug/boot/vmlinux-$R"
+            printf 'Package: linux-image-%s-dbg\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@example.invalid>\nDescription: t\n' "$R" > "$root/DEBIAN/control"
+            dpkg-deb --root-owner-group -Zgzip -z1 --build "$root" "$out/linux-image-$R-dbg_1_amd64.deb" > /dev/null
+            printf 'Package: linux-image-9.9-dbg\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@example.invalid>\nDescription: t\n' > "$B/empty/DEBIAN/control"
+            echo doc > "$B/empty/usr/share/doc/x/README"
+            dpkg-deb --root-owner-group --build "$B/empty" "$out/linux-image-9.9-dbg_1_amd64.deb" > /dev/null
+            """
+        try DebuginfoCLI.shell(script, base, vmlinux, release)
+        let deb = "\(base)/kernels/linux-image-\(release)-dbg_1_amd64.deb"
+        let listed = try DebuginfoCLI.shell("dpkg-deb --ctrl-tarfile \"$0\" | tar -t", deb)
+        #expect(!listed.contains("md5sums"), "the package is made without md5sums")
+
+        // A ddeb (md5sums, no .build-id path) is indexed by release: -v says its build ID is unknown.
+        let ddeb = try DebuginfoCLI.package("deb", "zstd", ddeb: true)
+        try FileManager.default.createDirectory(atPath: base + "/kernels/ubuntu", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: ddeb, toPath: base + "/kernels/ubuntu/" + (ddeb as NSString).lastPathComponent)
+        let build = try DebuginfoCLI.run(["-b", "-v"], base: base)
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(
+            build.stdout.hasPrefix("3 packages: 3 new, 0 changed, 0 removed, 0 unreadable, 1 without a kernel; 2 kernels; "),
+            "\(build.stdout)")
+        #expect(build.stderr.contains("no kernel in \(base)/kernels/linux-image-9.9-dbg_1_amd64.deb: no vmlinux member"))
+        #expect(build.stderr.contains("no build ID for \(base)/kernels/ubuntu/"), "\(build.stderr)")
+        #expect(!build.stderr.contains("no build ID for \(base)/kernels/linux-image-\(release)"), "its note was read")
+        let list = try DebuginfoCLI.run(["list", "kernels"], base: base)
+        #expect(list.stdout.contains("08874375e749a8381d73fd31b60f5b1eeae9ac3b"), "the build ID note was read from data.tar")
+        #expect(list.stdout.contains(deb))
+        // Cached like any package: the second run reads nothing and still counts the empty one.
+        let again = try DebuginfoCLI.run(["-b"], base: base)
+        #expect(again.stdout.hasPrefix("3 packages: 0 new, 0 changed, 0 removed, 0 unreadable, 1 without a kernel; "))
+        let extract = try DebuginfoCLI.run(["extract", "--build-id", "08874375e749a8381d73fd31b60f5b1eeae9ac3b"], base: base)
+        #expect(extract.status == 0, "\(extract.stderr)")
+        #expect(extract.stdout.hasSuffix("/usr/lib/debug/boot/vmlinux-\(release)\n"))
+    }
+
+    @Test("-b --prefetch extracts the newest kernel not yet cached, once, within debugsLimit")
+    func prefetch() throws {
+        try #require(DebuginfoCLI.hasTool("rpmbuild"))
+        let base = try DebuginfoCLI.tree()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let rpm = try DebuginfoCLI.package("rpm", "zstd")
+        try FileManager.default.copyItem(atPath: rpm, toPath: base + "/kernels/" + (rpm as NSString).lastPathComponent)
+        let first = try DebuginfoCLI.run(["-b", "--prefetch", "1"], base: base)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("prefetch: 1 extracted, 0 already cached, 0 over debugsLimit, 0 failed"))
+        #expect(first.stderr.contains("prefetched \(DebuginfoCLI.release) x86_64"))
+        let vmlinux = "\(base)/debugs/\(DebuginfoCLI.release)/08874375e749a8381d73fd31b60f5b1eeae9ac3b/usr/lib/debug/lib/modules/\(DebuginfoCLI.release)/vmlinux"
+        #expect(FileManager.default.fileExists(atPath: vmlinux))
+        let again = try DebuginfoCLI.run(["build", "--prefetch", "1"], base: base)
+        #expect(again.stdout.contains("prefetch: 0 extracted, 1 already cached, 0 over debugsLimit, 0 failed"))
+
+        let small = try DebuginfoCLI.tree()
+        defer { try? FileManager.default.removeItem(atPath: small) }
+        try FileManager.default.copyItem(atPath: rpm, toPath: small + "/kernels/" + (rpm as NSString).lastPathComponent)
+        let conf = try String(contentsOfFile: small + "/cas.conf", encoding: .utf8)
+        try (conf + "[maintenance]\ndebugsLimit = 1M\nprefetch = 3\n").write(
+            toFile: small + "/cas.conf", atomically: true, encoding: .utf8)
+        let limited = try DebuginfoCLI.run(["-b"], base: small)
+        #expect(limited.stdout.contains("prefetch: 0 extracted, 0 already cached, 1 over debugsLimit, 0 failed"))
+        #expect(limited.stderr.contains("not prefetched \(DebuginfoCLI.release) x86_64: over debugsLimit"))
+        let misuse = try DebuginfoCLI.run(["-s", "--prefetch", "1"], base: small)
+        #expect(misuse.status == 64)
+    }
+
     @Test("a build killed with SIGKILL leaves a consistent index and the next run continues")
     func interrupted() throws {
         try #require(DebuginfoCLI.hasTool("rpmbuild"))

@@ -20,7 +20,7 @@ extension Settings {
         /// `ProcessInfo`'s whole dictionary costs more than `cas identify` reading a dump's headers).
         public static func processEnvironment() -> [String: String] {
             var found: [String: String] = [:]
-            for name in ["CAS_CONFIG", "XDG_DATA_HOME", "HOME"] {
+            for name in ["CAS_CONFIG", "XDG_DATA_HOME", "HOME", "DEBUGINFOD_URLS"] {
                 if let value = getenv(name) { found[name] = String(cString: value) }
             }
             return found
@@ -49,7 +49,8 @@ extension Settings {
     public static func load(_ locator: Locator, creatingDirectories: Bool = true) throws(ConfigError) -> Settings {
         guard let path = locator.configFile() else {
             let base = locator.defaultBase()
-            let settings = Settings.defaults(base: base, source: "built-in default (\(base))")
+            var settings = Settings.defaults(base: base, source: "built-in default (\(base))")
+            settings.applyDebuginfodEnvironment(locator.environment)
             for dir in [base, settings.kernels, settings.debugs, settings.workDirectory] where creatingDirectories {
                 do {
                     try FileManager.default.createDirectory(
@@ -70,7 +71,24 @@ extension Settings {
         } catch {
             throw .unreadable(path: path, reason: unreadableReason(path))
         }
-        return try parse(text, path: path, base: locator.defaultBase())
+        var settings = try parse(text, path: path, base: locator.defaultBase())
+        settings.applyDebuginfodEnvironment(locator.environment)
+        return settings
+    }
+
+    /// `$DEBUGINFOD_URLS` (space-separated, as elfutils reads it) when the file does not set `debuginfodUrls`;
+    /// entries that are not http://, https:// or file:// URLs are ignored (with a warning).
+    mutating func applyDebuginfodEnvironment(_ environment: [String: String]) {
+        guard debuginfodUrlsSource == nil, let value = environment["DEBUGINFOD_URLS"] else { return }
+        for url in value.split(whereSeparator: \.isWhitespace).map(String.init) {
+            let lower = url.lowercased()
+            if ["http://", "https://", "file://"].contains(where: { lower.hasPrefix($0) }) {
+                debuginfodUrls.append(url)
+            } else {
+                warnings.append("DEBUGINFOD_URLS: ignored '\(url)' (not an http://, https:// or file:// URL)")
+            }
+        }
+        if !debuginfodUrls.isEmpty { debuginfodUrlsSource = "DEBUGINFOD_URLS" }
     }
 
     /// Why `path` could not be read as text, in the words a user acts on.
@@ -111,10 +129,14 @@ extension Settings {
         s.smtpPasswordFile = try reader.path("settings", "smtpPasswordFile")
         s.mailFrom = try reader.text("settings", "mailFrom")
         s.mailAttachLimit = try reader.size("settings", "mailAttachLimit") ?? s.mailAttachLimit
+        if let urls = try reader.urls("settings", "debuginfodUrls") {
+            (s.debuginfodUrls, s.debuginfodUrlsSource) = (urls, "[settings] debuginfodUrls")
+        }
 
         s.purgeLimit = try reader.integer("maintenance", "purgeLimit", range: 0...36500) ?? s.purgeLimit
         s.autoPurge = try reader.boolean("maintenance", "autoPurge") ?? false
         s.debugsLimit = try reader.size("maintenance", "debugsLimit")
+        s.prefetch = try reader.integer("maintenance", "prefetch", range: 0...1000) ?? 0
 
         s.crash = try reader.text("advanced", "crash") ?? s.crash
         s.crash32 = try reader.text("advanced", "crash_32")
@@ -123,6 +145,8 @@ extension Settings {
         s.localAnalysis = try reader.boolean("advanced", "localAnalysis") ?? true
         s.sshOptions = reader.list("advanced", "sshOptions", separators: " \n\t")
         s.sshConnectTimeout = try reader.integer("advanced", "sshConnectTimeout", range: 1...600) ?? s.sshConnectTimeout
+        s.debuginfodTimeout =
+            try reader.integer("advanced", "debuginfodTimeout", range: 1...3600) ?? s.debuginfodTimeout
         s.maxUnpackSize = try reader.size("advanced", "maxUnpackSize") ?? s.maxUnpackSize
         s.maxExpansionRatio =
             try reader.integer("advanced", "maxExpansionRatio", range: 2...1_000_000) ?? s.maxExpansionRatio

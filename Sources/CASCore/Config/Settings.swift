@@ -35,11 +35,17 @@ public struct Settings: Sendable {
     public var smtpPasswordFile: String?
     public var mailFrom: String?
     public var mailAttachLimit: Int64
+    /// debuginfod servers asked by build ID, in order: `debuginfodUrls`, else `$DEBUGINFOD_URLS`.
+    public var debuginfodUrls: [String]
+    /// Where ``debuginfodUrls`` came from ("[settings] debuginfodUrls", "DEBUGINFOD_URLS"), nil when unset.
+    public var debuginfodUrlsSource: String?
 
     // [maintenance]
     public var purgeLimit: Int
     public var autoPurge: Bool
     public var debugsLimit: Int64?
+    /// `cas-admin -b` extracts the vmlinux of this many newest kernels per architecture (0: none).
+    public var prefetch: Int
 
     // [advanced]
     public var crash: String
@@ -49,6 +55,8 @@ public struct Settings: Sendable {
     public var localAnalysis: Bool
     public var sshOptions: [String]
     public var sshConnectTimeout: Int
+    /// Seconds a debuginfod server may send (almost) nothing before it is given up on.
+    public var debuginfodTimeout: Int
     /// Largest total a single intake may write (decompression-bomb guard).
     public var maxUnpackSize: Int64
     /// Largest output/input ratio intake accepts before calling it a bomb.
@@ -89,9 +97,12 @@ public struct Settings: Sendable {
             smtpPasswordFile: nil,
             mailFrom: nil,
             mailAttachLimit: 5 << 20,
+            debuginfodUrls: [],
+            debuginfodUrlsSource: nil,
             purgeLimit: 90,
             autoPurge: false,
             debugsLimit: nil,
+            prefetch: 0,
             crash: "crash",
             crash32: nil,
             bufferSize: 64 << 20,
@@ -99,6 +110,7 @@ public struct Settings: Sendable {
             localAnalysis: true,
             sshOptions: [],
             sshConnectTimeout: 10,
+            debuginfodTimeout: 30,
             maxUnpackSize: 4 << 40,
             maxExpansionRatio: 1000,
             decompressors: .auto,

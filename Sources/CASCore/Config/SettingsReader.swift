@@ -10,11 +10,12 @@ struct SettingsReader {
         "settings": [
             "casuser", "kernels", "rpmFilter", "debFilter", "debugs", "debugLevel", "workDirectory", "smtphost",
             "database", "snippets", "rules", "smtpTLS", "smtpUser", "smtpPasswordFile", "mailFrom", "mailAttachLimit",
+            "debuginfodUrls",
         ],
-        "maintenance": ["purgeLimit", "autoPurge", "debugsLimit"],
+        "maintenance": ["purgeLimit", "autoPurge", "debugsLimit", "prefetch"],
         "advanced": [
             "crash", "crash_32", "buffersize", "crashTimeout", "localAnalysis", "sshOptions", "sshConnectTimeout",
-            "maxUnpackSize", "maxExpansionRatio", "maxExtraSize", "maxExtraRatio", "decompressors",
+            "debuginfodTimeout", "maxUnpackSize", "maxExpansionRatio", "maxExtraSize", "maxExtraRatio", "decompressors",
         ],
         "servers": ["hosts"],
     ]
@@ -158,6 +159,22 @@ struct SettingsReader {
                 expected: options.keys.sorted().joined(separator: " or "))
         }
         return chosen
+    }
+
+    /// Space-separated http://, https:// or file:// URLs; nil when the key is absent (present but empty: none).
+    func urls(_ section: String, _ key: String) throws(ConfigError) -> [String]? {
+        guard let entry = ini.entry(section, key) else { return nil }
+        let urls = list(section, key, separators: " \t\n")
+        for url in urls {
+            let lower = url.lowercased()
+            guard ["http://", "https://", "file://"].contains(where: { lower.hasPrefix($0) && lower.count > $0.count })
+            else {
+                throw .badValue(
+                    path: path, line: entry.line, section: section, key: key, value: url,
+                    expected: "http://, https:// or file:// URLs separated by spaces")
+            }
+        }
+        return urls
     }
 
     func list(_ section: String, _ key: String, separators: String) -> [String] {

@@ -1,27 +1,45 @@
 import Foundation
 
 /// Reads a Debian/Ubuntu `.deb`/`.ddeb`: the ar container, then `control.tar.*` → `control` and `md5sums`.
-/// `data.tar.*` is never read.
+/// A package without `md5sums` (one built with plain `dpkg-deb --build`) is listed from its `data.tar.*`
+/// member names instead, streamed once, reading the build-ID note of each vmlinux on the way.
 public enum DebPackage {
     /// The package facts and the kernels inside the package at `path`.
     public static func read(path: String) throws(PackageError) -> PackageContents {
         var control: String?
         var md5sums: String?
+        var listed: [String]?
+        var buildIds: [String: String] = [:]
+        var sizes: [String: Int64] = [:]
         do {
             let ar = try ArchiveReader(path: path)
             while let member = try ar.next() {
-                guard member.path.hasPrefix("control.tar") else {
-                    if member.path.hasPrefix("data.tar") { break }
-                    continue
+                if member.path.hasPrefix("control.tar") {
+                    let tar = try ArchiveReader(nestedIn: ar, entryName: member.path)
+                    while let entry = try tar.next() {
+                        let name = entry.path.hasPrefix("./") ? String(entry.path.dropFirst(2)) : entry.path
+                        if name == "control" { control = try readText(tar, limit: 1 << 20) }
+                        if name == "md5sums" { md5sums = try readText(tar, limit: 64 << 20) }
+                        if control != nil, md5sums != nil { break }
+                    }
+                    if md5sums != nil || control == nil { break }
+                } else if member.path.hasPrefix("data.tar") {
+                    guard control != nil, md5sums == nil else { break }
+                    let tar = try ArchiveReader(nestedIn: ar, entryName: member.path)
+                    var names: [String] = []
+                    while let entry = try tar.next() {
+                        guard let name = memberPath(entry.path), entry.kind == .file || entry.kind == .symlink else {
+                            continue
+                        }
+                        names.append(name)
+                        if entry.kind == .file, KernelLocator.isDebVmlinux(name) {
+                            sizes[name] = entry.size
+                            buildIds[name] = try ELFFile.streamedBuildId { try tar.read(into: $0) }
+                        }
+                    }
+                    listed = names
+                    break
                 }
-                let tar = try ArchiveReader(nestedIn: ar, entryName: member.path)
-                while let entry = try tar.next() {
-                    let name = entry.path.hasPrefix("./") ? String(entry.path.dropFirst(2)) : entry.path
-                    if name == "control" { control = try readText(tar, limit: 1 << 20) }
-                    if name == "md5sums" { md5sums = try readText(tar, limit: 64 << 20) }
-                    if control != nil, md5sums != nil { break }
-                }
-                break
             }
         } catch let error as ArchiveError {
             throw .corrupt(path, "\(error)")
@@ -35,14 +53,32 @@ public enum DebPackage {
         }
         let fields = parseControl(control)
         let arch = fields["architecture"].map(normaliseArch)
-        let files = (md5sums ?? "").split(separator: "\n").compactMap { line -> String? in
-            guard let range = line.range(of: "  ") else { return nil }
-            return String(line[range.upperBound...])
+        let files =
+            listed
+            ?? (md5sums ?? "").split(separator: "\n").compactMap { line -> String? in
+                guard let range = line.range(of: "  ") else { return nil }
+                return memberPath(String(line[range.upperBound...]))
+            }
+        var kernels = KernelLocator.debKernels(files, arch: arch)
+        for i in kernels.indices {
+            let inPackage = String(kernels[i].vmlinuxPath.drop { $0 == "/" })
+            if let id = buildIds[inPackage] { kernels[i].buildId = id }
+            if let size = sizes[inPackage] { kernels[i].vmlinuxSize = size }
         }
         return PackageContents(
             kind: .deb, name: fields["package"], version: fields["version"], release: nil, arch: arch,
-            buildTime: nil, payloadFormat: "tar", payloadCompressor: nil,
-            kernels: KernelLocator.debKernels(files, arch: arch))
+            buildTime: nil, payloadFormat: "tar", payloadCompressor: nil, kernels: kernels)
+    }
+
+    /// A member name relative to the package root (`./usr/…` → `usr/…`), or nil for one that is absolute
+    /// or climbs out with `..`: such a name never becomes a path in the cache.
+    static func memberPath(_ raw: String) -> String? {
+        var name = raw
+        while name.hasPrefix("./") { name.removeFirst(2) }
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.split(separator: "/").contains(".."),
+            !name.utf8.contains(0)
+        else { return nil }
+        return name
     }
 
     /// `Key: value` lines of a control file, keys lowercased (continuation lines ignored).

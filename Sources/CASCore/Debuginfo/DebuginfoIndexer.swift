@@ -13,15 +13,29 @@ public struct DebuginfoIndexer: Sendable {
         public var unchanged = 0
         /// Packages that could not be read, with the reason, in path order.
         public var unreadable: [PackageError] = []
+        /// Indexed packages (new, changed or unchanged) that hold no kernel, with the reason, in path order.
+        public var withoutKernel: [(path: String, reason: String)] = []
+        /// Indexed kernels whose build ID is unknown (found by release and arch only), as "package: vmlinux".
+        public var withoutBuildId: [String] = []
         public var kernels = 0
         public var seconds = 0.0
 
-        /// "1,204 packages: 12 new, 3 changed, 2 removed, 1 unreadable; 1,871 kernels; 2.4 s"
+        /// "1,204 packages: 12 new, 3 changed, 2 removed, 1 unreadable, 2 without a kernel; 1,871 kernels; 2.4 s"
+        /// (the count of packages without a kernel only when there are some).
         public var summary: String {
             let time = String(format: "%.1f", seconds)
+            let empty = withoutKernel.isEmpty ? "" : ", \(Self.grouped(withoutKernel.count)) without a kernel"
             return "\(Self.grouped(packages)) packages: \(Self.grouped(new)) new, \(Self.grouped(changed)) changed, "
-                + "\(Self.grouped(removed)) removed, \(Self.grouped(unreadable.count)) unreadable; "
+                + "\(Self.grouped(removed)) removed, \(Self.grouped(unreadable.count)) unreadable\(empty); "
                 + "\(Self.grouped(kernels)) kernels; \(time) s"
+        }
+
+        /// The `-v` lines: each package without a kernel and each kernel without a build ID, with the reason.
+        public var details: [String] {
+            withoutKernel.map { "no kernel in \($0.path): \($0.reason)" }
+                + withoutBuildId.map {
+                    "no build ID for \($0): no build ID note or .build-id link (matched by release and arch only)"
+                }
         }
 
         public static func grouped(_ n: Int) -> String {
@@ -128,7 +142,14 @@ public struct DebuginfoIndexer: Sendable {
         if let storeError { throw .store(storeError) }
         report.unreadable = failures.sorted { $0.description < $1.description }
         report.packages = found.count - report.unreadable.count
-        do { report.kernels = try store.debuginfoCounts().kernels } catch { throw .store(error) }
+        do {
+            report.kernels = try store.debuginfoCounts().kernels
+            report.withoutKernel = try store.packagesWithoutKernels().map { ($0, "no vmlinux member") }
+            report.withoutBuildId = try store.indexedKernels().filter { $0.buildId == nil }.map {
+                $0.packageKind == PackageContents.Kind.vmlinux.rawValue
+                    ? $0.packagePath : "\($0.packagePath): \($0.vmlinuxPath)"
+            }
+        } catch { throw .store(error) }
         report.seconds = Date().timeIntervalSince(start)
         return report
     }

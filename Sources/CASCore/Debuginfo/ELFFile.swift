@@ -59,21 +59,28 @@ struct ELFFile {
     func buildId(_ source: any ByteSource) throws(ByteSourceError) -> String? {
         for section in sections where section.type == 7 && section.size > 0 && section.size < 1 << 20 {
             let bytes = try source.read(at: section.offset, count: Int(section.size))
-            let r = Reader(bytes: bytes, littleEndian: littleEndian)
-            var at = 0
-            while at + 12 <= bytes.count {
-                let namesz = Int(r.u32(at))
-                let descsz = Int(r.u32(at + 4))
-                let type = r.u32(at + 8)
-                let nameStart = at + 12
-                let descStart = nameStart + ((namesz + 3) & ~3)
-                let next = descStart + ((descsz + 3) & ~3)
-                guard namesz < 1 << 16, descsz < 1 << 16, next <= bytes.count else { break }
-                if type == 3, namesz == 4, bytes[nameStart..<nameStart + 3] == [0x47, 0x4e, 0x55], descsz > 0 {
-                    return bytes[descStart..<descStart + descsz].map { String(format: "%02x", $0) }.joined()
-                }
-                at = next
+            if let id = Self.buildId(notes: bytes, littleEndian: littleEndian) { return id }
+        }
+        return nil
+    }
+
+    /// The descriptor of the first NT_GNU_BUILD_ID note (owner "GNU") in a run of ELF notes, lowercase hex.
+    static func buildId(notes bytes: [UInt8], littleEndian: Bool) -> String? {
+        let r = Reader(bytes: bytes, littleEndian: littleEndian)
+        var at = 0
+        while at + 12 <= bytes.count {
+            let namesz = Int(r.u32(at))
+            let descsz = Int(r.u32(at + 4))
+            let type = r.u32(at + 8)
+            let nameStart = at + 12
+            guard namesz < 1 << 16, descsz < 1 << 16 else { break }
+            let descStart = nameStart + ((namesz + 3) & ~3)
+            let next = descStart + ((descsz + 3) & ~3)
+            guard next <= bytes.count else { break }
+            if type == 3, namesz == 4, bytes[nameStart..<nameStart + 3] == [0x47, 0x4e, 0x55], descsz > 0 {
+                return bytes[descStart..<descStart + descsz].map { String(format: "%02x", $0) }.joined()
             }
+            at = next
         }
         return nil
     }

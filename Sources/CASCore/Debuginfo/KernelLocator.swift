@@ -71,6 +71,17 @@ enum KernelLocator {
         return kernels
     }
 
+    /// True for the paths `debKernels` takes for a vmlinux (`usr/lib/debug/boot/vmlinux-<release>`,
+    /// `…/lib/modules/<release>/vmlinux`), relative or absolute.
+    static func isDebVmlinux(_ raw: String) -> Bool {
+        let path = raw.hasPrefix("/") ? raw : "/" + raw
+        if let range = path.range(of: "/usr/lib/debug/boot/vmlinux-"), range.upperBound < path.endIndex {
+            return !path[range.upperBound...].contains("/")
+        }
+        guard path.hasSuffix("/vmlinux"), let release = releaseUnderModules(path) else { return false }
+        return path.hasSuffix("/lib/modules/\(release)/vmlinux")
+    }
+
     /// The `<release>` of a path `…/lib/modules/<release>/…`.
     static func releaseUnderModules(_ path: String) -> String? {
         guard let range = path.range(of: "/lib/modules/") else { return nil }

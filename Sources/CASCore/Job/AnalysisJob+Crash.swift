@@ -2,7 +2,7 @@ import Foundation
 
 extension AnalysisJob {
     /// Writes `crash.in` and the wrapper, runs crash where the dump's architecture says, then the module pass.
-    func analyse(identity: KernelIdentity, match: KernelMatch, dump: String, vmlinux: String) async throws(JobError) {
+    func analyse(identity: KernelIdentity, match: KernelMatch?, dump: String, vmlinux: String) async throws(JobError) {
         let hostArch = CrashPlace.hostArchitecture()
         let place = CrashPlace.choose(
             dumpArch: identity.arch ?? hostArch, hostArch: hostArch, crash32: settings.crash32,
@@ -16,7 +16,7 @@ extension AnalysisJob {
             throw .stage(step: "analysing", error: CrashError.noSnippets("the installed snippets (set [settings] snippets)"))
         }
         let context = SnippetContext(
-            arch: identity.arch ?? hostArch, release: identity.release ?? match.kernel.release,
+            arch: identity.arch ?? hostArch, release: identity.release ?? match?.kernel.release ?? "unknown",
             jobDirectory: directory.path, caseID: request.caseId)
         let vmlinuxPath = directory.path + "/" + vmlinux
         do {
@@ -40,7 +40,14 @@ extension AnalysisJob {
         record.server = report.server
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
         for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
-        if request.modules { try await loadModules(match: match, run: run, place: place) }
+        if request.modules {
+            if let match {
+                try await loadModules(match: match, run: run, place: place)
+            } else {
+                logger.warning(
+                    "-m: the kernel came from a debuginfod server; module debug files are not fetched from it")
+            }
+        }
     }
 
     /// Runs a crash batch on a server of `arch` over ssh.

@@ -33,19 +33,23 @@ extension AnalysisJob {
             "kernel \(identity.release ?? "?") \(identity.arch ?? "?") build ID \(identity.buildId ?? "none") (\(identity.format))")
 
         enter(.locating)
-        let match = try await timed("locating") { () throws(JobError) -> KernelMatch in
-            do {
+        let match = try await timed("locating") { () throws(JobError) -> KernelMatch? in
+            do throws(LookupError) {
                 return try DebuginfoIndex(store: store).lookup(
                     buildId: identity.buildId, release: identity.release, arch: identity.arch, banner: identity.banner)
             } catch {
-                throw .wrap("locating", error)
+                guard case .noMatch = error, debuginfod(for: identity) != nil else { throw .wrap("locating", error) }
+                logger.info("\(error.description); asking the debuginfod servers")
+                return nil
             }
         }
-        report.debuginfo = .init(package: match.kernel.packagePath, vmlinux: nil, match: match.explanation)
+        if let match {
+            report.debuginfo = .init(package: match.kernel.packagePath, vmlinux: nil, match: match.explanation)
+        }
 
         enter(.extracting)
         let vmlinux = try await timed("extracting") { () throws(JobError) -> String in
-            try await extract(match, release: identity.release ?? match.kernel.release)
+            try await extract(match, identity: identity)
         }
         report.debuginfo?.vmlinux = vmlinux
         record.vmlinux = vmlinux
@@ -71,21 +75,61 @@ extension AnalysisJob {
         }
     }
 
-    /// Gets the vmlinux from the cache (extracting it once) and links it into the job directory at its
-    /// package path; returns that path, relative to the job directory.
-    func extract(_ match: KernelMatch, release: String) async throws(JobError) -> String {
-        let extracted: VmlinuxCache.Extracted
-        do {
-            extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match)
-        } catch {
-            throw .wrap("extracting", error)
+    /// The debuginfod client for `identity`'s build ID, nil when no server is configured or the dump has none.
+    func debuginfod(for identity: KernelIdentity) -> DebuginfodClient? {
+        guard !settings.debuginfodUrls.isEmpty, let id = identity.buildId, DebuginfodClient.validBuildId(id) != nil
+        else { return nil }
+        var client = DebuginfodClient(urls: settings.debuginfodUrls)
+        client.stallTimeout = settings.debuginfodTimeout
+        client.progress = DebuginfodClient.terminalProgress()
+        return client
+    }
+
+    /// Gets the vmlinux from the cache (extracting it from the index's package once, or fetching it from the
+    /// debuginfod servers when the index has none or its package cannot be read) and links it into the job
+    /// directory at its package path; returns that path, relative to the job directory.
+    func extract(_ match: KernelMatch?, identity: KernelIdentity) async throws(JobError) -> String {
+        let release = identity.release ?? match?.kernel.release ?? "unknown"
+        let cache = VmlinuxCache(settings: settings, store: store)
+        var extracted: VmlinuxCache.Extracted?
+        if let match {
+            do {
+                extracted = try await cache.vmlinux(for: match)
+            } catch {
+                switch error {
+                case .extraction, .missingMembers, .buildIdMismatch:
+                    guard debuginfod(for: identity) != nil else { throw .wrap("extracting", error) }
+                    logger.warning("\(error.description); asking the debuginfod servers")
+                default: throw .wrap("extracting", error)
+                }
+            }
         }
+        var inPackage = match?.kernel.vmlinuxPath ?? ""
+        if extracted == nil {
+            guard let client = debuginfod(for: identity), let buildId = identity.buildId else {
+                throw .wrap("extracting", DebuginfodError.noServers)
+            }
+            let fetched: VmlinuxCache.Fetched
+            do {
+                fetched = try await cache.fetch(buildId: buildId, release: identity.release, client: client)
+            } catch {
+                throw .wrap("extracting", error)
+            }
+            let source = fetched.url ?? "a debuginfod server"
+            let how = "fetched from debuginfod by build ID \(buildId.lowercased()): \(source)"
+            logger.info("\(fetched.extracted.extracted ? how : how + " (cached by an earlier job)")")
+            report.debuginfo = .init(package: fetched.url, vmlinux: nil, match: how)
+            extracted = fetched.extracted
+            inPackage = "debuginfod"
+        }
+        guard let extracted else { throw .wrap("extracting", DebuginfodError.noServers) }
         if let entry = extracted.entry {
             cacheLock = try? DirectoryLock(path: entry.path, exclusive: false, wait: true)
         }
         logger.info("vmlinux \(extracted.extracted ? "extracted to" : "cached at") \(extracted.vmlinux.path)")
-        var inPackage = match.kernel.vmlinuxPath
-        if match.kernel.packageKind == "vmlinux" || !inPackage.contains("/usr/lib/debug/") && !inPackage.hasPrefix("usr/lib/debug/") {
+        if match?.kernel.packageKind == "vmlinux"
+            || !inPackage.contains("/usr/lib/debug/") && !inPackage.hasPrefix("usr/lib/debug/")
+        {
             guard SafePath.isComponent(release) else {
                 throw .cannotCreate(directory.path + "/usr/lib/debug/lib/modules", "unsafe release '\(release)'")
             }
@@ -93,7 +137,7 @@ extension AnalysisJob {
         }
         // A path from a package chooses where the link goes only after it is checked to stay in the job.
         guard let components = SafePath.memberComponents(inPackage) else {
-            throw .cannotCreate(directory.path, "unsafe vmlinux path '\(inPackage)' in \(match.kernel.packagePath)")
+            throw .cannotCreate(directory.path, "unsafe vmlinux path '\(inPackage)' in \(match?.kernel.packagePath ?? "-")")
         }
         inPackage = components.joined(separator: "/")
         let link = directory.path + "/" + inPackage

@@ -40,6 +40,7 @@ public struct InstallationCheck: Sendable {
         } else {
             check.items.append(Item(name: "smtphost", status: .warning, detail: "not set: results cannot be mailed (-e)"))
         }
+        check.items.append(debuginfod(settings))
         switch ArchiveReader.library() {
         case .success(let version): check.items.append(Item(name: "libarchive", status: .ok, detail: version))
         case .failure(let error):
@@ -50,6 +51,20 @@ public struct InstallationCheck: Sendable {
             detail: "\(settings.decompressors.rawValue): \(settings.decompressors.summary)"))
         check.items.append(casUser(settings.casUser))
         return check
+    }
+
+    /// The debuginfod servers and where they come from (not contacted: check makes no network access).
+    static func debuginfod(_ settings: Settings) -> Item {
+        guard let source = settings.debuginfodUrlsSource, !settings.debuginfodUrls.isEmpty else {
+            return Item(
+                name: "debuginfodUrls", status: .ok,
+                detail: "not set: kernels come only from the index (set debuginfodUrls or DEBUGINFOD_URLS)")
+        }
+        let detail = settings.debuginfodUrls.joined(separator: " ") + " (from \(source))"
+        if let problem = Curl.unavailableReason {
+            return Item(name: "debuginfodUrls", status: .error, detail: detail + ": " + problem)
+        }
+        return Item(name: "debuginfodUrls", status: .ok, detail: detail)
     }
 
     static func directory(_ name: String, _ path: String, needsWrite: Bool) -> Item {

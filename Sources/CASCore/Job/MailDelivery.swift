@@ -42,7 +42,17 @@ public enum MailDelivery {
         }
         return MailContent(
             caseId: job.caseId, directory: job.directory, outcome: outcome, server: job.server, release: job.release,
-            arch: job.arch, identity: identity, dump: job.dump)
+            arch: job.arch, identity: identity, dump: job.dump, debuginfo: debuginfoLine(directory: job.directory))
+    }
+
+    /// How the job found its debug kernel, as `job.json` records it (`debuginfo.match`), nil when it did not.
+    static func debuginfoLine(directory: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + JobLayout.jobJSON),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let debuginfo = object["debuginfo"] as? [String: Any], let match = debuginfo["match"] as? String,
+            !match.isEmpty
+        else { return nil }
+        return String(match.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
     }
 
     /// Sends `job`'s mail to `recipients` and records the outcome in its `mailState`.

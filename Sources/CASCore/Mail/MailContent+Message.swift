@@ -39,6 +39,9 @@ extension MailContent {
                 "Location: \(directory)",
                 "Server: \(server ?? "unknown")",
                 "Kernel: \(release ?? "unknown") (\(arch ?? "unknown"))",
+            ]
+            if let debuginfo { lines.append("Debuginfo: \(debuginfo)") }
+            lines += [
                 "",
                 "Findings:",
                 findings.isEmpty ? "(none)" : findings.trimmingCharacters(in: .newlines),

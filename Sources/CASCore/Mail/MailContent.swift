@@ -22,11 +22,14 @@ public struct MailContent: Sendable, Equatable {
     public var identity: String?
     /// The dump file as the user gave it, for the re-run command.
     public var dump: String?
+    /// Where the debug kernel came from (the package and how it matched, or the debuginfod URL).
+    public var debuginfo: String?
 
     public init(
         caseId: String, directory: String, outcome: Outcome, server: String? = nil, release: String? = nil,
-        arch: String? = nil, identity: String? = nil, dump: String? = nil
+        arch: String? = nil, identity: String? = nil, dump: String? = nil, debuginfo: String? = nil
     ) {
+        self.debuginfo = debuginfo
         self.caseId = caseId
         self.directory = directory
         self.outcome = outcome

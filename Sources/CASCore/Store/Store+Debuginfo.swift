@@ -153,6 +153,18 @@ extension Store {
         }
     }
 
+    /// Paths of indexed packages that hold no kernel, in order.
+    public func packagesWithoutKernels() throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT path FROM package p WHERE NOT EXISTS (SELECT 1 FROM kernel k WHERE k.packageId = p.id)
+                    ORDER BY path
+                    """)
+        }
+    }
+
     /// The number of indexed packages and kernels.
     public func debuginfoCounts() throws(StoreError) -> (packages: Int, kernels: Int) {
         try read { db in

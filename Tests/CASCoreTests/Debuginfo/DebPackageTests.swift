@@ -40,6 +40,38 @@ struct DebPackageTests {
         #expect(DebPackage.normaliseArch("armhf") == "arm")
     }
 
+    @Test("a deb without md5sums: data.tar names that are absolute or climb out with .. are never listed")
+    func dataTarNamesOutsideThePackage() throws {
+        try #require(DebuginfoFixture.hasTool("ar"), "ar (binutils) is not installed")
+        let base = try DebuginfoFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let script = """
+            import io, sys, tarfile
+            def tar(path, members):
+                with tarfile.open(path, "w:gz") as t:
+                    for name, data in members:
+                        info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+            tar(sys.argv[1] + "/control.tar.gz", [("./control", b"Package: linux-image-6.1.0-ok-dbg\\nArchitecture: amd64\\n")])
+            tar(sys.argv[1] + "/data.tar.gz", [
+                ("./usr/lib/debug/boot/vmlinux-6.1.0-ok", b"not ELF"),
+                ("../../usr/lib/debug/boot/vmlinux-6.1.0-climb", b"x"),
+                ("/usr/lib/debug/boot/vmlinux-6.1.0-absolute", b"x"),
+                ("./usr/lib/debug/lib/modules/../../../../../tmp/vmlinux", b"x"),
+            ])
+            open(sys.argv[1] + "/debian-binary", "w").write("2.0\\n")
+            """
+        try DebuginfoFixture.run("/usr/bin/python3", ["-c", script, base])
+        let deb = base + "/linux-image-6.1.0-ok-dbg_1_amd64.deb"
+        try DebuginfoFixture.run(
+            "/bin/sh", ["-c", "cd \"$0\" && ar rc \"$1\" debian-binary control.tar.gz data.tar.gz", base, deb])
+        let contents = try DebPackage.read(path: deb)
+        #expect(contents.kernels.map(\.release) == ["6.1.0-ok"])
+        #expect(contents.kernels.first?.buildId == nil, "not ELF: no build ID")
+        #expect(DebPackage.memberPath("./a/../../b") == nil)
+        #expect(DebPackage.memberPath("/abs") == nil)
+        #expect(DebPackage.memberPath("././usr/x") == "usr/x")
+    }
+
     @Test("a file that is not a Debian package is reported, not fatal")
     func notADeb() throws {
         let base = try DebuginfoFixture.temporaryDirectory()
