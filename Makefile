@@ -12,7 +12,7 @@ SHAREDIR = $(DESTDIR)$(PREFIX)/share/cas
 APT_PACKAGES = libarchive-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libcurl4-openssl-dev \
 	pkg-config crash rpm cpio dpkg-dev xz-utils zstd lz4 bzip2 gzip zip unzip findutils \
 	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file man-db groff-base bc \
-	pigz lbzip2 7zip
+	pigz lbzip2 7zip debuginfod libarchive-tools liblzo2-dev libsnappy-dev
 
 .PHONY: all build release deps test check install uninstall man demo bench fuzz fuzz-build robustness clean
 
