@@ -64,8 +64,8 @@ import Testing
         #expect(result.status == 0, "\(result.err)")
         let array = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]])
         #expect(array.count == 2)
-        let keys: Set = ["path", "member", "format", "release", "version", "arch", "buildId", "crashTime", "nodename",
-                         "pageSize", "dumpLevel", "vmcoreinfo"]
+        let keys: Set = ["path", "member", "format", "release", "version", "arch", "archSources", "conflicts",
+                         "buildId", "crashTime", "nodename", "pageSize", "dumpLevel", "vmcoreinfo", "vmcoreinfoSource"]
         for object in array {
             #expect(Set(object.keys) == keys)
             #expect(object["release"] as? String == "6.1.192-tiny-pidfix")

@@ -1,5 +1,8 @@
 /// Reads a dump's headers (through any ``ByteSource``) and says which kernel it is from.
 public enum DumpIdentifier {
+    /// The architecture source label of the kernel's own utsname read from memory.
+    static let kernelUTSSource = "kernel utsname (init_uts_ns.name.machine)"
+
     /// Identifies the dump `source` holds; `bufferSize` bounds the banner scan of old dumps without VMCOREINFO.
     ///
     /// Reads only the headers the format defines (a few KiB), plus at most `bufferSize` bytes when the dump
@@ -51,6 +54,27 @@ public enum DumpIdentifier {
         } catch {
             if let why = flat.corruption { throw .corrupt(reader.name, "flattened record: \(why)") }
             throw error
+        }
+    }
+
+    /// VMCOREINFO from the dump's memory (``MemoryVMCoreInfo``) into `identity`, for dumps whose headers lack
+    /// it; returns what stopped the search (a read failure, a decompressor that cannot be loaded), reported
+    /// only if the dump's kernel cannot be told otherwise.
+    static func readVMCoreInfo(
+        from memory: any DumpMemory, bufferSize: Int64, facts: Architecture.ContainerFacts,
+        into identity: inout KernelIdentity
+    ) -> DumpError? {
+        do throws(DumpError) {
+            guard let found = try MemoryVMCoreInfo.find(in: memory, arch: identity.arch, limit: max(0, bufferSize))
+            else { return nil }
+            let pageSize = identity.pageSize
+            VMCoreInfo.apply(VMCoreInfo.parse(found.text), to: &identity)
+            identity.pageSize = identity.pageSize ?? pageSize
+            identity.vmcoreinfoSource = "\(found.source) (physical 0x\(String(found.address, radix: 16)))"
+            Architecture.resolve(&identity, facts: facts)
+            return nil
+        } catch {
+            return error
         }
     }
 

@@ -28,9 +28,42 @@ public struct KernelIdentity: Sendable, Codable, Equatable {
     public var banner: String?
     /// Every VMCOREINFO key and value.
     public var vmcoreinfo: [String: String]
+    /// Where the VMCOREINFO came from: "ELF note", "kdump sub-header", "s390x lowcore", "memory scan"; nil without.
+    public var vmcoreinfoSource: String?
+    /// Every source that named an architecture, most trusted first; ``arch`` is the first one's.
+    public var archSources: [ArchitectureSource] = []
+    /// Where the dump's own sources disagree (architecture, byte order, page size), one sentence each.
+    public var conflicts: [String] = []
 
     public init(format: String) {
         self.format = format
         vmcoreinfo = [:]
+    }
+
+    /// Text read from a dump made safe for a terminal or a log line: control characters (C0, DEL, C1)
+    /// become `\u{…}` escapes.
+    public static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0) {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// One source's word on a dump's architecture.
+public struct ArchitectureSource: Sendable, Codable, Equatable {
+    /// Where it was read: "ELF e_machine", "kdump header utsname.machine", "VMCOREINFO NUMBER(kimage_voffset)"…
+    public var source: String
+    /// The normalised architecture it names.
+    public var arch: String
+
+    public init(source: String, arch: String) {
+        self.source = source
+        self.arch = arch
     }
 }
