@@ -133,6 +133,9 @@ import Testing
         #expect(plain.status == 0 && plain.out.contains("release:    6.1.192-tiny-pidfix"))
         #expect(plain.err.contains("file=libz.so"), "LD_DEBUG lists the libraries the loader opens")
         #expect(!plain.err.contains("libarchive"))
+        for decompressor in ["liblzo2", "libsnappy", "libzstd"] {
+            #expect(!plain.err.contains(decompressor), "\(decompressor) is loaded only for pages that need it")
+        }
         let archived = try Self.run(cas, ["identify", "vmcore.tar.gz"], in: dir, environment: environment)
         #expect(archived.status == 0 && archived.out.contains("member:     vmcore"))
         #expect(archived.err.contains("file=libarchive.so.13"))

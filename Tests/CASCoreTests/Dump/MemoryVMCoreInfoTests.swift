@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CASCore
@@ -37,6 +38,28 @@ import Testing
             #expect(identity.buildId == "5e1f00dd0123456789abcdef0123456789abcdef")
             #expect(identity.pageCompression == codec)
             #expect(identity.vmcoreinfoSource == "s390x lowcore (physical 0x5000)")
+        }
+    }
+
+    /// The s390x kdump (lzo pages) and ELF inside compressed archives: read through the stream, never unpacked.
+    @Test func s390xThroughArchives() throws {
+        let (memory, _) = MemoryDumpBuilders.s390xMemory(release: Self.release)
+        let work = try ArchiveFixtures.temporaryDirectory()
+        defer { ArchiveFixtures.cleanup(work) }
+        let kdump = try MemoryDumpBuilders.kdump(memory: memory, machine: "s390x", bigEndian: true, codec: "lzo")
+        try Data(kdump).write(to: URL(fileURLWithPath: work + "/vmcore"))
+        let elf = DumpBuilders.elfCore(
+            wide: true, bigEndian: true, machine: 22, notes: [("CORE", 1, [0, 0, 0, 0])],
+            loads: [(vaddr: 0, paddr: 0, data: memory)])
+        try Data(elf).write(to: URL(fileURLWithPath: work + "/vmcore.elf"))
+        try ArchiveFixtures.shell("tar czf k.tar.gz vmcore && xz -0 -c vmcore.elf > e.xz", in: work)
+        for file in ["k.tar.gz", "e.xz"] {
+            let result = try Identification.identify(path: work + "/" + file, bufferSize: 64 << 20)
+            #expect(result.member != nil)
+            #expect(result.identity.release == Self.release, "\(file)")
+            #expect(result.identity.arch == "s390x")
+            #expect(result.identity.version == "#1 SMP Tue Feb 6 2024")
+            #expect(result.identity.buildId == "5e1f00dd0123456789abcdef0123456789abcdef")
         }
     }
 
