@@ -75,8 +75,10 @@ extension Architecture {
 
     /// The architecture a distribution release ends with (`….el9.s390x`, `…-arm64`), nil when none.
     static func fromRelease(_ release: String) -> String? {
-        guard let last = release.split(whereSeparator: { $0 == "." || $0 == "-" }).last else { return nil }
-        return known(machine: String(last))
+        guard let last = release.split(whereSeparator: { $0 == "." || $0 == "-" }).last,
+            let name = known(machine: String(last)), isWide(name) != nil || byteOrder(name) != nil
+        else { return nil }
+        return name
     }
 
     private static func rank(_ source: String) -> Int {

@@ -39,10 +39,13 @@ enum Architecture {
         return name
     }
 
-    /// The normalised name of a utsname machine string only when it names an architecture CAS knows
-    /// (QEMU writes "Unknown" for arm64; an empty or made-up name is no evidence).
+    /// The normalised name of a utsname machine string only when it can name an architecture: QEMU writes
+    /// "Unknown" for arm64, and an empty name, "(none)" or text with spaces is no evidence either.
     static func known(machine: String) -> String? {
-        guard let name = normalise(machine: machine), isWide(name) != nil || byteOrder(name) != nil else { return nil }
+        guard let name = normalise(machine: machine), name != "unknown", name.utf8.count <= 16,
+            let first = name.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"),
+            name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5f })
+        else { return nil }
         return name
     }
 

@@ -96,6 +96,8 @@ import Testing
         #expect(Architecture.known(machine: "") == nil)
         #expect(Architecture.known(machine: "arm64") == "aarch64")
         #expect(Architecture.known(machine: "s390x") == "s390x")
+        #expect(Architecture.known(machine: "parisc64") == "parisc64", "an architecture CAS has no table for")
+        #expect(Architecture.known(machine: "(none)") == nil)
         #expect(Architecture.fromRelease("6.1.0-13-arm64") == "aarch64")
         #expect(Architecture.fromRelease("5.15.0-91-generic") == nil)
         #expect(Architecture.fromRelease("6.5.6-300.fc39.x86_64") == "x86_64")

@@ -41,6 +41,36 @@ import Testing
         }
     }
 
+    /// QEMU's arm64 kdump: machine "Unknown", 64 KiB zstd pages, VMCOREINFO in the sub-header; the version
+    /// comes from `init_uts_ns`, located through `NUMBER(kimage_voffset)`.
+    @Test func arm64KdumpVersionThroughKimageVoffset() throws {
+        let voffset: UInt64 = 0xffff_8000_3000_0000
+        let utsAt = 0x1_2345
+        let info = """
+            OSRELEASE=6.8.0-31-generic
+            BUILD-ID=a1b2c3d4e5f60718293a4b5c6d7e8f9011223344
+            PAGESIZE=65536
+            SYMBOL(init_uts_ns)=\(String(voffset + UInt64(utsAt), radix: 16))
+            NUMBER(kimage_voffset)=0x\(String(voffset, radix: 16))
+            NUMBER(TCR_EL1_T1SZ)=0xc
+
+            """
+        let uts = MemoryDumpBuilders.utsname(["Linux", "armhost", "6.8.0-31-generic", "#31-Ubuntu SMP", "aarch64", ""])
+        let memory = MemoryDumpBuilders.memory(size: 0x20000, [(utsAt, uts)])
+        let dump = try MemoryDumpBuilders.kdump(
+            memory: memory, machine: "Unknown", bigEndian: false, blockSize: 65536, codec: "zstd", vmcoreinfo: info)
+        let identity = try identifyBytes(dump)
+        #expect(identity.arch == "aarch64")
+        #expect(identity.version == "#31-Ubuntu SMP")
+        #expect(identity.nodename == "armhost")
+        #expect(identity.pageSize == 65536)
+        #expect(identity.buildId == "a1b2c3d4e5f60718293a4b5c6d7e8f9011223344")
+        #expect(identity.archSources.map(\.source) == [
+            "kernel utsname (init_uts_ns.name.machine)", "VMCOREINFO NUMBER(kimage_voffset)",
+        ])
+        #expect(identity.conflicts.isEmpty, "\(identity.conflicts)")
+    }
+
     /// The s390x kdump (lzo pages) and ELF inside compressed archives: read through the stream, never unpacked.
     @Test func s390xThroughArchives() throws {
         let (memory, _) = MemoryDumpBuilders.s390xMemory(release: Self.release)
