@@ -18,7 +18,8 @@ extension Architecture {
     }
 
     /// Keys only one architecture writes into VMCOREINFO (arch/*/kernel/vmcore_info*.c and, before 6.9,
-    /// machine_kexec*.c), in the order they are tried. "ppc64*" is resolved by byte order and width.
+    /// machine_kexec*.c), in the order they are tried. "ppc64*" is resolved by byte order and width, and
+    /// arm64 in a big-endian container is aarch64_be.
     static let vmcoreinfoKeys: [(key: String, arch: String)] = [
         ("NUMBER(kimage_voffset)", "aarch64"), ("NUMBER(TCR_EL1_T1SZ)", "aarch64"),
         ("NUMBER(KERNELPACMASK)", "aarch64"),
@@ -67,6 +68,8 @@ extension Architecture {
             var arch = family
             if family == "ppc64*" {
                 arch = facts.headerWide == false ? "ppc" : facts.order == .little ? "ppc64le" : "ppc64"
+            } else if family == "aarch64", facts.order == .big {
+                arch = "aarch64_be"
             }
             if !found.contains(where: { $0.arch == arch }) { found.append((arch, key)) }
         }

@@ -36,6 +36,7 @@ extension DumpIdentifier {
                 try reader.read(at: region.offset, count: region.count, what: "PT_NOTE"), order: header.order)
         }
         var memoryProblem: DumpError?
+        var scanned = false
         if let info = notes.first(where: { $0.name == "VMCOREINFO" }) {
             VMCoreInfo.apply(VMCoreInfo.parse(Array(info.desc.prefix(VMCoreInfo.maxSize))), to: &identity)
             identity.vmcoreinfoSource = "ELF note"
@@ -46,7 +47,7 @@ extension DumpIdentifier {
         } else if try isXenCore(reader, header: header) {
             throw .unsupported(reader.name, "Xen xc_core ELF dump (.note.Xen)")
         } else {
-            memoryProblem = readVMCoreInfo(
+            (scanned, memoryProblem) = readVMCoreInfo(
                 from: ELFMemory(reader: reader, segments: segments), bufferSize: bufferSize, facts: facts,
                 into: &identity)
             if !identity.vmcoreinfo.isEmpty,
@@ -55,7 +56,7 @@ extension DumpIdentifier {
                 uts.fill(&identity, source: Self.kernelUTSSource)
             }
         }
-        if identity.release == nil || identity.version == nil {
+        if (identity.release == nil || identity.version == nil) && !scanned {
             try scanBanner(reader, bufferSize: bufferSize, into: &identity)
         }
         Architecture.resolve(&identity, facts: facts)

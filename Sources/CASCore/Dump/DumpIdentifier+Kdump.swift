@@ -31,15 +31,17 @@ extension DumpIdentifier {
         Architecture.resolve(&identity, facts: facts)
         let pages = KdumpPageReader(reader: reader, header: header)
         var memoryProblem: DumpError?
+        var scanned = false
         if !header.isDiskdump && identity.vmcoreinfo.isEmpty {
-            memoryProblem = readVMCoreInfo(
+            (scanned, memoryProblem) = readVMCoreInfo(
                 from: KdumpMemory(pages: pages), bufferSize: bufferSize, facts: facts, into: &identity)
         }
         if identity.version == nil, let uts = kernelUTSName(pages, identity: identity) {
             uts.fill(&identity, source: kernelUTSSource)
         }
         if identity.vmcoreinfo.isEmpty && (identity.release == nil || identity.version == nil) {
-            try scanBanner(reader, bufferSize: bufferSize, into: &identity)
+            // The pages were searched already; the file's raw bytes still hold uncompressed pages' banners.
+            try scanBanner(reader, bufferSize: scanned ? 0 : bufferSize, into: &identity)
         }
         Architecture.resolve(&identity, facts: facts)
         if identity.release == nil, let memoryProblem { throw memoryProblem }

@@ -5,7 +5,9 @@ protocol DumpMemory {
     func bytes(atPhysical physical: UInt64, count: Int) throws(DumpError) -> [UInt8]?
 
     /// Visits the dump's memory in the order it is stored, as (physical address, bytes) pieces, until `body`
-    /// returns false or `limit` bytes have been visited. Pieces lie within one contiguous physical range.
+    /// returns false or `limit` bytes have been visited. Pieces lie within one contiguous physical range; a
+    /// piece that continues the one before starts with its last ``BannerScanner/overlap`` bytes, so that
+    /// text across the boundary is seen whole.
     func scan(limit: Int64, _ body: (UInt64, [UInt8]) throws(DumpError) -> Bool) throws(DumpError)
 }
 
@@ -38,13 +40,14 @@ struct ELFMemory: DumpMemory {
         for segment in segments where segment.offset <= DumpReader.maxOffset {
             var into: UInt64 = 0
             while into < segment.filesz, seen < limit {
-                let count = Int(min(UInt64(Self.pieceSize), segment.filesz - into, UInt64(limit - seen)))
+                let step = min(UInt64(Self.pieceSize), segment.filesz - into, UInt64(limit - seen))
+                let count = Int(min(step + UInt64(BannerScanner.overlap), segment.filesz - into))
                 let bytes = try reader.readUpTo(at: Int64(segment.offset + into), count: count)
                 if bytes.isEmpty { return }
                 guard try body(segment.paddr &+ into, bytes) else { return }
-                seen += Int64(bytes.count)
                 if bytes.count < count { return }
-                into += UInt64(bytes.count)
+                seen += Int64(step)
+                into += step
             }
         }
     }
@@ -94,6 +97,7 @@ struct KdumpMemory: DumpMemory {
             if more.count < batch { break }
         }
         var lastOffset: UInt64?
+        var previous: (pfn: UInt64, tail: ArraySlice<UInt8>)?
         for (pfn, descriptor) in zip(frames, descriptors) {
             if let lastOffset, descriptor.offset <= lastOffset { continue }
             lastOffset = descriptor.offset
@@ -106,7 +110,13 @@ struct KdumpMemory: DumpMemory {
                 if case .read = error { throw error }
                 continue
             }
-            guard try body(pfn * UInt64(pageSize), page) else { return }
+            let physical = pfn * UInt64(pageSize)
+            var piece = page
+            if let previous, previous.pfn &+ 1 == pfn {
+                piece = Array(previous.tail) + page
+            }
+            previous = (pfn, page.suffix(BannerScanner.overlap))
+            guard try body(physical - UInt64(piece.count - page.count), piece) else { return }
         }
     }
 }

@@ -23,26 +23,36 @@ enum MemoryVMCoreInfo {
         var address: UInt64
     }
 
+    /// What reading memory found: the note, and the banner seen by the scan (which looks for both in one
+    /// pass, so that a dump streamed out of an archive is read forwards once).
+    struct Findings {
+        var note: Found?
+        var banner = BannerScanner.Result()
+        /// Whether the scan visited any memory (not only the lowcore followed).
+        var scanned = false
+    }
+
     /// The VMCOREINFO note: through the s390 lowcore when the architecture is s390 or unknown, else (or
-    /// when that fails) by scanning up to `limit` bytes of memory; nil when neither finds a real one.
+    /// when that fails) by scanning up to `limit` bytes of memory, which also looks for the kernel's banner.
     /// A read that fails on the lowcore's way (a dump streamed out of an archive cannot read back far) still
     /// lets the scan try; the first failure is thrown when neither finds the note.
-    static func find(in memory: any DumpMemory, arch: String?, limit: Int64) throws(DumpError) -> Found? {
+    static func find(in memory: any DumpMemory, arch: String?, limit: Int64) throws(DumpError) -> Findings {
         var failure: DumpError?
         if arch == nil || arch == "s390x" || arch == "s390" {
             do throws(DumpError) {
-                if let found = try fromLowcore(memory) { return found }
+                if let found = try fromLowcore(memory) { return Findings(note: found) }
             } catch {
                 failure = error
             }
         }
+        let findings: Findings
         do throws(DumpError) {
-            if let found = try search(memory, limit: limit) { return found }
+            findings = try search(memory, limit: limit)
         } catch {
             throw failure ?? error
         }
-        if let failure { throw failure }
-        return nil
+        if findings.note == nil, let failure { throw failure }
+        return findings
     }
 
     /// The note the s390 lowcore's `vmcore_info` points to, if it is a real one.
@@ -85,33 +95,50 @@ enum MemoryVMCoreInfo {
         VMCoreInfo.parse(text)["OSRELEASE"].map(VMCoreInfo.isRelease) ?? false
     }
 
-    /// The first real VMCOREINFO note in the first `limit` bytes of memory, in the dump's order.
-    static func search(_ memory: any DumpMemory, limit: Int64) throws(DumpError) -> Found? {
-        var found: Found?
+    /// The first real VMCOREINFO note in the first `limit` bytes of memory, in the dump's order, and the
+    /// kernel's banner (``BannerScanner``) in the same pieces; stops when it has both.
+    static func search(_ memory: any DumpMemory, limit: Int64) throws(DumpError) -> Findings {
+        var findings = Findings()
         try memory.scan(limit: limit) { (physical, bytes) throws(DumpError) -> Bool in
-            var from = 0
-            while let hit = BannerScanner.find(noteName, in: bytes, from: from) {
-                from = hit + 1
-                guard UInt64(hit) + physical >= 12 else { continue }
-                let start = physical + UInt64(hit) - 12
-                // The note read from this piece when it lies inside it (no read back, which a dump streamed
-                // out of an archive may not allow); else from memory, where a failed read means no note.
-                let text: [UInt8]?
-                if hit >= 12, let size = textSize(ofNoteHeader: Array(bytes[(hit - 12)..<min(bytes.count, hit + 12)])),
-                    hit + 12 + size <= bytes.count
-                {
-                    let candidate = Array(bytes[(hit + 12)..<(hit + 12 + size)])
-                    text = isVMCoreInfo(candidate) ? candidate : nil
-                } else {
-                    text = (try? note(at: start, in: memory)) ?? nil
-                }
-                if let text {
-                    found = Found(text: text, source: "memory scan", address: start)
-                    return false
-                }
-            }
-            return true
+            findings.scanned = true
+            if findings.note == nil { findings.note = try noteIn(bytes, at: physical, memory: memory) }
+            let complete = findings.banner.banner.map(BannerScanner.isComplete) ?? false
+            if !complete { merge(BannerScanner.search(bytes), into: &findings.banner) }
+            return findings.note == nil || !(findings.banner.banner.map(BannerScanner.isComplete) ?? false)
         }
-        return found
+        return findings
+    }
+
+    /// A complete banner wins over a placeholder; the first release-like `OSRELEASE=` is kept.
+    private static func merge(_ piece: BannerScanner.Result, into result: inout BannerScanner.Result) {
+        if let banner = piece.banner, BannerScanner.isComplete(banner) || result.banner == nil {
+            result.banner = banner
+        }
+        if result.osrelease == nil { result.osrelease = piece.osrelease }
+    }
+
+    /// The first real note whose name lies in `bytes` (memory at `physical`).
+    private static func noteIn(_ bytes: [UInt8], at physical: UInt64, memory: any DumpMemory) throws(DumpError)
+        -> Found?
+    {
+        var from = 0
+        while let hit = BannerScanner.find(noteName, in: bytes, from: from) {
+            from = hit + 1
+            guard UInt64(hit) + physical >= 12 else { continue }
+            let start = physical + UInt64(hit) - 12
+            // The note read from this piece when it lies inside it (no read back, which a dump streamed
+            // out of an archive may not allow); else from memory, where a failed read means no note.
+            let text: [UInt8]?
+            if hit >= 12, let size = textSize(ofNoteHeader: Array(bytes[(hit - 12)..<min(bytes.count, hit + 12)])),
+                hit + 12 + size <= bytes.count
+            {
+                let candidate = Array(bytes[(hit + 12)..<(hit + 12 + size)])
+                text = isVMCoreInfo(candidate) ? candidate : nil
+            } else {
+                text = (try? note(at: start, in: memory)) ?? nil
+            }
+            if let text { return Found(text: text, source: "memory scan", address: start) }
+        }
+        return nil
     }
 }
