@@ -108,7 +108,7 @@ final class DumpableBitmapIndex {
 
     /// `before[c]`: set bits in the chunks before chunk `c`.
     private var before: [Int64] = [0]
-    /// The chunk read last, for consecutive lookups in one chunk.
+    /// The chunk read last (as far as a lookup needed), for consecutive lookups in one chunk.
     private var cached: (chunk: Int, bytes: [UInt8])?
 
     /// The index among the dumped pages of frame `pfn`, or nil when the bitmap says it was not dumped.
@@ -116,8 +116,8 @@ final class DumpableBitmapIndex {
         let byteIndex = Int(pfn / 8)
         let chunk = byteIndex / Self.chunkSize
         try count(upTo: chunk, in: pages)
-        let bytes = try chunkBytes(chunk, in: pages)
         let inChunk = byteIndex - chunk * Self.chunkSize
+        let bytes = try chunkBytes(chunk, through: inChunk, in: pages)
         guard inChunk < bytes.count else { return nil }
         let bit = UInt8(pfn % 8)
         guard bytes[inChunk] & (1 << bit) != 0 else { return nil }
@@ -146,10 +146,13 @@ final class DumpableBitmapIndex {
         }
     }
 
-    private func chunkBytes(_ chunk: Int, in pages: KdumpPageReader) throws(DumpError) -> [UInt8] {
-        if let cached, cached.chunk == chunk { return cached.bytes }
+    /// The chunk's bytes at least through `inChunk` (read as far as needed, kept for the next lookup).
+    private func chunkBytes(_ chunk: Int, through inChunk: Int, in pages: KdumpPageReader) throws(DumpError)
+        -> [UInt8]
+    {
+        if let cached, cached.chunk == chunk, cached.bytes.count > inChunk { return cached.bytes }
         let from = Int64(chunk * Self.chunkSize)
-        let count = Int(min(Int64(Self.chunkSize), pages.dumpableLength - from))
+        let count = Int(min(Int64(inChunk + 1), pages.dumpableLength - from))
         let bytes = try pages.reader.read(at: pages.dumpableStart + from, count: count, what: "dumpable bitmap")
         cached = (chunk, bytes)
         return bytes
