@@ -124,7 +124,8 @@ enum MemoryVMCoreInfo {
         var from = 0
         while let hit = BannerScanner.find(noteName, in: bytes, from: from) {
             from = hit + 1
-            guard UInt64(hit) + physical >= 12 else { continue }
+            // Addresses come from the dump: beyond 1 PiB (or below 0) there is no note to read.
+            guard physical <= DumpReader.maxOffset, UInt64(hit) + physical >= 12 else { continue }
             let start = physical + UInt64(hit) - 12
             // The note read from this piece when it lies inside it (no read back, which a dump streamed
             // out of an archive may not allow); else from memory, where a failed read means no note.

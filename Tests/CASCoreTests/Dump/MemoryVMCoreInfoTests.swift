@@ -122,6 +122,19 @@ import Testing
         #expect(short?.vmcoreinfoSource == nil, "the scan stops at buffersize")
     }
 
+    /// Segments at the top of the address space: the scan neither wraps around nor reads a note there.
+    @Test func segmentsAtTheTopOfTheAddressSpace() throws {
+        let note = MemoryDumpBuilders.note("OSRELEASE=6.1.0\n", bigEndian: false)
+        for paddr: UInt64 in [0xffff_ffff_ffff_f000, 0xffff_ffff_ffff_fff8, (1 << 50) + 4096] {
+            let dump = DumpBuilders.elfCore(
+                wide: true, bigEndian: false, machine: 62, notes: [("CORE", 1, [0, 0, 0, 0])],
+                loads: [(vaddr: 0, paddr: paddr, data: note)])
+            let identity = try identifyBytes(dump, bufferSize: 1 << 20)
+            #expect(identity.vmcoreinfoSource == nil, "no note read beyond 1 PiB")
+            #expect(identity.release == "6.1.0", "the banner scan's OSRELEASE= line still counts")
+        }
+    }
+
     /// The note verification on its own: sizes, type, name and a real release.
     @Test func noteVerification() {
         let good = MemoryDumpBuilders.note("OSRELEASE=6.1.0\n", bigEndian: true)
