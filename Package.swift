@@ -23,6 +23,10 @@ let package = Package(
     targets: [
         // libarchive's headers (libarchive-dev); the library itself is loaded on first use, see CArchive.h.
         .target(name: "CArchive", linkerSettings: [.linkedLibrary("dl")]),
+        // kdump page decompressors (liblzo2-dev, libsnappy-dev, libzstd-dev headers), each loaded on first use.
+        .target(name: "CLZO", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CSnappy", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CZstd", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -37,6 +41,9 @@ let package = Package(
             name: "CASCore",
             dependencies: [
                 "CArchive",
+                "CLZO",
+                "CSnappy",
+                "CZstd",
                 "CZlib",
                 "CCurl",
                 .product(name: "Logging", package: "swift-log"),

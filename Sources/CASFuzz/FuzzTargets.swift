@@ -25,18 +25,46 @@ enum FuzzTargets {
         return target
     }()
 
-    /// Dump headers: format sniffing and identification, over a file (size known) and a stream (size unknown).
+    /// Dump headers: format sniffing and identification, over a file (size known) and a stream (size unknown);
+    /// then the input as the memory of an s390x ELF core without VMCOREINFO, so that the lowcore pointer, the
+    /// VMCOREINFO note verification and `init_uts_ns` are read from fuzzed memory. (kdump pages in every
+    /// compression come from the seeds, `Tests/Fuzz/make-dump-seeds.py`.)
     static func fuzzDump(_ bytes: [UInt8]) {
         _ = DumpFormat.sniff(Array(bytes.prefix(DumpFormat.sniffLength)))
-        for knownSize in [true, false] {
-            let source = MemoryByteSource(bytes, knownSize: knownSize)
-            do {
-                let identity = try DumpIdentifier.identify(source, name: "fuzz", bufferSize: 1 << 16)
-                precondition(identity.release != nil, "identify returned no release")
-            } catch {
-                precondition(!error.description.isEmpty)
+        for input in [bytes, s390xCore(memory: bytes)] {
+            for knownSize in [true, false] {
+                let source = MemoryByteSource(input, knownSize: knownSize)
+                do {
+                    let identity = try DumpIdentifier.identify(source, name: "fuzz", bufferSize: 1 << 16)
+                    precondition(identity.release != nil, "identify returned no release")
+                } catch {
+                    precondition(!error.description.isEmpty)
+                }
             }
         }
+    }
+
+    /// A big-endian ELF64 core (EM_S390) whose one PT_LOAD segment, at physical address 0, is `memory`.
+    static func s390xCore(memory: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 120)
+        func put(_ value: UInt64, _ width: Int, at offset: Int) {
+            for index in 0..<width {
+                out[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * (width - 1 - index)))
+            }
+        }
+        out.replaceSubrange(0..<7, with: [0x7f, 0x45, 0x4c, 0x46, 2, 2, 1])
+        put(4, 2, at: 16)  // ET_CORE
+        put(22, 2, at: 18)  // EM_S390
+        put(1, 4, at: 20)
+        put(64, 8, at: 32)  // e_phoff
+        put(64, 2, at: 52)
+        put(56, 2, at: 54)
+        put(1, 2, at: 56)  // e_phnum
+        put(1, 4, at: 64)  // PT_LOAD
+        put(120, 8, at: 72)  // p_offset
+        put(UInt64(memory.count), 8, at: 96)  // p_filesz
+        put(UInt64(memory.count), 8, at: 104)  // p_memsz
+        return out + memory
     }
 }
 

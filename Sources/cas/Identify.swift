@@ -85,10 +85,15 @@ extension CAS {
             line("format", id.format)
             line("release", id.release ?? "-")
             line("version", id.version ?? "-")
-            line("arch", id.arch ?? "-")
+            line("arch", id.arch.map { arch in
+                let from = id.archSources.first.map { " (from \($0.source))" } ?? ""
+                return arch + from
+            } ?? "-")
             line("build ID", id.buildId ?? "-")
+            line("page size", id.pageSize.map(String.init) ?? "-")
             line("crash time", id.crashTime.map { $0.ISO8601Format() } ?? "-")
             line("node", id.nodename ?? "-")
+            for conflict in id.conflicts { line("conflict", conflict) }
             return text
         }
     }
@@ -101,8 +106,8 @@ struct IdentifyJSON: Encodable {
     init(_ result: Identification.Result) { self.result = result }
 
     enum Key: String, CodingKey {
-        case path, member, format, release, version, arch, buildId, crashTime, nodename, pageSize, dumpLevel,
-            vmcoreinfo
+        case path, member, format, release, version, arch, archSources, conflicts, buildId, crashTime, nodename,
+            pageSize, dumpLevel, vmcoreinfo, vmcoreinfoSource
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -114,11 +119,14 @@ struct IdentifyJSON: Encodable {
         try c.encode(id.release, forKey: .release)
         try c.encode(id.version, forKey: .version)
         try c.encode(id.arch, forKey: .arch)
+        try c.encode(id.archSources, forKey: .archSources)
+        try c.encode(id.conflicts, forKey: .conflicts)
         try c.encode(id.buildId, forKey: .buildId)
         try c.encode(id.crashTime.map { $0.ISO8601Format() }, forKey: .crashTime)
         try c.encode(id.nodename, forKey: .nodename)
         try c.encode(id.pageSize, forKey: .pageSize)
         try c.encode(id.dumpLevel, forKey: .dumpLevel)
         try c.encode(id.vmcoreinfo, forKey: .vmcoreinfo)
+        try c.encode(id.vmcoreinfoSource, forKey: .vmcoreinfoSource)
     }
 }

@@ -64,8 +64,8 @@ import Testing
         #expect(result.status == 0, "\(result.err)")
         let array = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]])
         #expect(array.count == 2)
-        let keys: Set = ["path", "member", "format", "release", "version", "arch", "buildId", "crashTime", "nodename",
-                         "pageSize", "dumpLevel", "vmcoreinfo"]
+        let keys: Set = ["path", "member", "format", "release", "version", "arch", "archSources", "conflicts",
+                         "buildId", "crashTime", "nodename", "pageSize", "dumpLevel", "vmcoreinfo", "vmcoreinfoSource"]
         for object in array {
             #expect(Set(object.keys) == keys)
             #expect(object["release"] as? String == "6.1.192-tiny-pidfix")
@@ -133,6 +133,9 @@ import Testing
         #expect(plain.status == 0 && plain.out.contains("release:    6.1.192-tiny-pidfix"))
         #expect(plain.err.contains("file=libz.so"), "LD_DEBUG lists the libraries the loader opens")
         #expect(!plain.err.contains("libarchive"))
+        for decompressor in ["liblzo2", "libsnappy", "libzstd"] {
+            #expect(!plain.err.contains(decompressor), "\(decompressor) is loaded only for pages that need it")
+        }
         let archived = try Self.run(cas, ["identify", "vmcore.tar.gz"], in: dir, environment: environment)
         #expect(archived.status == 0 && archived.out.contains("member:     vmcore"))
         #expect(archived.err.contains("file=libarchive.so.13"))

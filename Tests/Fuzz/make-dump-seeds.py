@@ -66,6 +66,92 @@ def flattened(dump, chunk=100):
     return bytes(out + struct.pack(">qq", -1, -1))
 
 
+def vmcoreinfo_note(text, big):
+    """The kernel's VMCOREINFO note: Elf_Nhdr (namesz 11, descsz, type 0), the name padded to 12, the text."""
+    e = ">" if big else "<"
+    return struct.pack(e + "III", 11, len(text), 0) + b"VMCOREINFO\0\0" + text + b"\0" * (-len(text) % 4)
+
+
+def s390x_memory():
+    """32 KiB of s390x memory: the lowcore's vmcore_info (0x0e0c, big-endian) -> the note at 0x5000,
+    init_uts_ns.name at 0x3000 (named in the note's text)."""
+    text = b"OSRELEASE=6.1.0-seed.s390x\nBUILD-ID=0123456789abcdef0123456789abcdef01234567\nPAGESIZE=4096\n" \
+           b"SYMBOL(init_uts_ns)=3000\nSYMBOL(lowcore_ptr)=1be0f48\nKERNELOFFSET=0\n"
+    mem = bytearray(0x8000)
+    struct.pack_into(">Q", mem, 0x0e0c, 0x5000)
+    for i, field in enumerate([b"Linux", b"seedhost", b"6.1.0-seed.s390x", b"#1 SMP", b"s390x", b"(none)"]):
+        mem[0x3000 + 65 * i:0x3000 + 65 * i + len(field)] = field
+    note = vmcoreinfo_note(text, True)
+    mem[0x5000:0x5000 + len(note)] = note
+    return bytes(mem)
+
+
+def compress_page(page, codec):
+    """A page compressed as makedumpfile does, with the real libraries (ctypes); None when unavailable."""
+    import ctypes
+    import zlib
+    if codec == "zlib":
+        return zlib.compress(page, 1)
+    try:
+        if codec == "lzo":
+            lib = ctypes.CDLL("liblzo2.so.2")
+            out, length = ctypes.create_string_buffer(len(page) * 2 + 64), ctypes.c_size_t(len(page) * 2 + 64)
+            work = ctypes.create_string_buffer(16384 * 8)
+            lib.lzo1x_1_compress(page, ctypes.c_size_t(len(page)), out, ctypes.byref(length), work)
+        elif codec == "snappy":
+            lib = ctypes.CDLL("libsnappy.so.1")
+            out, length = ctypes.create_string_buffer(len(page) * 2 + 64), ctypes.c_size_t(len(page) * 2 + 64)
+            lib.snappy_compress(page, ctypes.c_size_t(len(page)), out, ctypes.byref(length))
+        elif codec == "zstd":
+            lib = ctypes.CDLL("libzstd.so.1")
+            lib.ZSTD_compress.restype = ctypes.c_size_t
+            out = ctypes.create_string_buffer(len(page) * 2 + 64)
+            length = ctypes.c_size_t(lib.ZSTD_compress(out, ctypes.c_size_t(len(out)), page, ctypes.c_size_t(len(page)), 1))
+        else:
+            return None
+    except OSError:
+        return None
+    return out.raw[:length.value]
+
+
+FLAGS = {"zlib": 0x1, "lzo": 0x2, "snappy": 0x4, "zstd": 0x20}
+
+
+def kdump_memory(memory, machine, big, codec, block=4096):
+    """A kdump-compressed file of `memory` with no VMCOREINFO in its headers (QEMU's s390x form): header,
+    sub-header, 1st and 2nd bitmap, one page_desc_t per page, page data; zero pages share one stored page."""
+    e = ">" if big else "<"
+    frames = len(memory) // block
+    h = bytearray(block * 3)
+    h[0:8] = b"KDUMP   "
+    struct.pack_into(e + "I", h, 8, 6)
+    h[12 + 65 * 4:12 + 65 * 4 + len(machine)] = machine
+    struct.pack_into(e + "IIIII", h, 424, FLAGS[codec], block, 2, 2, frames)
+    struct.pack_into(e + "i", h, 460, 1)
+    struct.pack_into(e + "QiiQQ", h, block, 0, 31, 0, 0, 0)
+    bitmap = bytearray(block)
+    bitmap[0:(frames + 7) // 8] = b"\xff" * ((frames + 7) // 8)
+    out = h + bitmap + bitmap
+    data_at = len(out) + frames * 24
+    descs, data = b"", b""
+    zero_at = None
+    for pfn in range(frames):
+        page = memory[pfn * block:(pfn + 1) * block]
+        stored = compress_page(page, codec)
+        flags = FLAGS[codec]
+        if stored is None or len(stored) >= block:
+            stored, flags = page, 0
+        if page == bytes(block) and zero_at is not None:
+            descs += struct.pack(e + "QIIQ", zero_at[0], zero_at[1], zero_at[2], 0)
+            continue
+        offset = data_at + len(data)
+        if page == bytes(block):
+            zero_at = (offset, len(stored), flags)
+        descs += struct.pack(e + "QIIQ", offset, len(stored), flags, 0)
+        data += stored
+    return bytes(out + descs + data)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -82,12 +168,19 @@ def main():
         "kdump-v2": kdump(b"KDUMP   ", 2, False, True, b"x86_64", b"") + BANNER,
         "diskdump": kdump(b"DISKDUMP", 2, False, False, b"i686", b""),
         "flattened": flattened(kdump(b"KDUMP   ", 6, False, True, b"aarch64", INFO)),
+        "kdump-arm64-unknown": kdump(b"KDUMP   ", 6, False, True, b"Unknown",
+                                     INFO + b"NUMBER(kimage_voffset)=0xffff800000000000\n", block=16384),
+        "elf64be-s390x-lowcore": elf(True, True, 22, [(b"CORE", 1, b"\0" * 16)], s390x_memory()),
+        "elf64le-note-scan": elf(True, False, 62, [(b"CORE", 1, b"\0" * 16)],
+                                 b"OSRELEASE=%s\n".ljust(4096, b"\0") + vmcoreinfo_note(INFO, False)),
         "lkcd": struct.pack("<Q", 0xa8190173618f23ed) + b"\0" * 56,
         "s390": struct.pack(">Q", 0xa8190173618f23fd) + b"\0" * 56,
         "sadump": b"sadump\0\0" + b"\0" * 56,
         "vmss": struct.pack("<I", 0xbed2bed2) + b"\0" * 60,
         "xen": struct.pack("<I", 0xf00febed) + b"\0" * 60,
     }
+    for codec in FLAGS:
+        seeds["kdump-s390x-lowcore-" + codec] = kdump_memory(s390x_memory(), b"s390x", True, codec)
     if len(sys.argv) > 2:
         for name in ["vmcore.elf", "vmcore.kdump-zlib", "vmcore.kdump-d31", "vmcore.flat"]:
             path = os.path.join(sys.argv[2], name + ".xz")

@@ -53,10 +53,14 @@ enum BannerScanner {
             }
             start = hit + 1
         }
-        if let hit = find(osreleaseMarker, in: bytes, from: 0),
-            let value = line(bytes, from: hit + osreleaseMarker.count, maxLength: 128), !value.isEmpty
-        {
-            result.osrelease = value
+        // The kernel image holds the format string `OSRELEASE=%s` too: only a value that is a release counts.
+        var from = 0
+        while let hit = find(osreleaseMarker, in: bytes, from: from) {
+            if let value = line(bytes, from: hit + osreleaseMarker.count, maxLength: 128), VMCoreInfo.isRelease(value) {
+                result.osrelease = value
+                break
+            }
+            from = hit + 1
         }
         return result
     }

@@ -18,7 +18,11 @@ extension DumpIdentifier {
         }
         guard header.type == ELFHeader.etCore else { throw .notADump(reader.name, DumpFormat.elfExecutableMessage) }
         var identity = KernelIdentity(format: "\(label)\(header.classText) core (\(header.order.name))")
-        identity.arch = Architecture.fromELF(machine: header.machine, wide: header.wide, order: header.order)
+        Architecture.claim(
+            Architecture.fromELF(machine: header.machine, wide: header.wide, order: header.order),
+            source: "ELF e_machine \(header.machine) (\(header.classText), \(header.order.name))", in: &identity)
+        let facts = Architecture.ContainerFacts(order: header.order, orderSource: "ELF header")
+        Architecture.resolve(&identity, facts: facts)
         let segments = try programHeaders(reader, header: header)
         var notes: [ELFNote] = []
         var noteBytes: UInt64 = 0
@@ -31,15 +35,32 @@ extension DumpIdentifier {
             notes += ELFNote.parseAll(
                 try reader.read(at: region.offset, count: region.count, what: "PT_NOTE"), order: header.order)
         }
+        var memoryProblem: DumpError?
+        var scanned = false
         if let info = notes.first(where: { $0.name == "VMCOREINFO" }) {
             VMCoreInfo.apply(VMCoreInfo.parse(Array(info.desc.prefix(VMCoreInfo.maxSize))), to: &identity)
-            if let uts = try kernelUTSName(reader, segments: segments, identity: identity) { uts.fill(&identity) }
+            identity.vmcoreinfoSource = "ELF note"
+            Architecture.resolve(&identity, facts: facts)
+            if let uts = try kernelUTSName(reader, segments: segments, identity: identity) {
+                uts.fill(&identity, source: Self.kernelUTSSource)
+            }
         } else if try isXenCore(reader, header: header) {
             throw .unsupported(reader.name, "Xen xc_core ELF dump (.note.Xen)")
+        } else {
+            (scanned, memoryProblem) = readVMCoreInfo(
+                from: ELFMemory(reader: reader, segments: segments), bufferSize: bufferSize, facts: facts,
+                into: &identity)
+            if !identity.vmcoreinfo.isEmpty,
+                let uts = try? kernelUTSName(reader, segments: segments, identity: identity)
+            {
+                uts.fill(&identity, source: Self.kernelUTSSource)
+            }
         }
-        if identity.release == nil || identity.version == nil {
+        if (identity.release == nil || identity.version == nil) && !scanned {
             try scanBanner(reader, bufferSize: bufferSize, into: &identity)
         }
+        Architecture.resolve(&identity, facts: facts)
+        if identity.release == nil, let memoryProblem { throw memoryProblem }
         return identity
     }
 

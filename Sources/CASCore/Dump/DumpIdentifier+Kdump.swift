@@ -19,19 +19,32 @@ extension DumpIdentifier {
         identity.headerVersion = header.headerVersion
         identity.pageCompression = header.compression
         identity.pageSize = header.blockSize
-        header.utsname.fill(&identity)
+        header.utsname.fill(&identity, source: "kdump header utsname.machine")
+        let facts = Architecture.ContainerFacts(
+            order: header.order, orderSource: "kdump header", blockSize: header.blockSize, headerWide: header.wide)
         if header.timestamp > 0 && header.timestamp < 1 << 40 {
             identity.crashTime = Date(timeIntervalSince1970: TimeInterval(header.timestamp))
         }
         if !header.isDiskdump {
             try readSubHeader(reader, header: header, into: &identity)
         }
-        if identity.version == nil, let uts = kernelUTSName(reader, header: header, identity: identity) {
-            uts.fill(&identity)
+        Architecture.resolve(&identity, facts: facts)
+        let pages = KdumpPageReader(reader: reader, header: header)
+        var memoryProblem: DumpError?
+        var scanned = false
+        if !header.isDiskdump && identity.vmcoreinfo.isEmpty {
+            (scanned, memoryProblem) = readVMCoreInfo(
+                from: KdumpMemory(pages: pages), bufferSize: bufferSize, facts: facts, into: &identity)
+        }
+        if identity.version == nil, let uts = kernelUTSName(pages, identity: identity) {
+            uts.fill(&identity, source: kernelUTSSource)
         }
         if identity.vmcoreinfo.isEmpty && (identity.release == nil || identity.version == nil) {
-            try scanBanner(reader, bufferSize: bufferSize, into: &identity)
+            // The pages were searched already; the file's raw bytes still hold uncompressed pages' banners.
+            try scanBanner(reader, bufferSize: scanned ? 0 : bufferSize, into: &identity)
         }
+        Architecture.resolve(&identity, facts: facts)
+        if identity.release == nil, let memoryProblem { throw memoryProblem }
         return identity
     }
 
@@ -50,19 +63,17 @@ extension DumpIdentifier {
             let text = try reader.read(at: region.offset, count: region.count, what: "VMCOREINFO")
             let saved = identity.pageSize
             VMCoreInfo.apply(VMCoreInfo.parse(text), to: &identity)
+            identity.vmcoreinfoSource = "kdump sub-header"
             identity.pageSize = identity.pageSize ?? saved
         }
     }
 
     /// `init_uts_ns.name` read from the dump's pages, for dumps whose header utsname is empty (QEMU);
     /// nil when it cannot be located or read (the identification stands without it).
-    private static func kernelUTSName(_ reader: DumpReader, header: KdumpHeader, identity: KernelIdentity)
-        -> UTSName?
-    {
-        guard !header.isDiskdump, let symbol = VMCoreInfo.address(identity.vmcoreinfo, "SYMBOL(init_uts_ns)"),
+    private static func kernelUTSName(_ pages: KdumpPageReader, identity: KernelIdentity) -> UTSName? {
+        guard !pages.header.isDiskdump, let symbol = VMCoreInfo.address(identity.vmcoreinfo, "SYMBOL(init_uts_ns)"),
             let physical = KernelAddress.physical(of: symbol, identity: identity)
         else { return nil }
-        let pages = KdumpPageReader(reader: reader, header: header)
         guard let bytes = try? pages.bytes(atPhysical: physical, count: KernelAddress.utsnameSpan) else { return nil }
         return KernelAddress.utsname(inInitUTSNamespace: bytes, identity: identity)
     }

@@ -1,5 +1,8 @@
 /// Reads a dump's headers (through any ``ByteSource``) and says which kernel it is from.
 public enum DumpIdentifier {
+    /// The architecture source label of the kernel's own utsname read from memory.
+    static let kernelUTSSource = "kernel utsname (init_uts_ns.name.machine)"
+
     /// Identifies the dump `source` holds; `bufferSize` bounds the banner scan of old dumps without VMCOREINFO.
     ///
     /// Reads only the headers the format defines (a few KiB), plus at most `bufferSize` bytes when the dump
@@ -67,17 +70,54 @@ public enum DumpIdentifier {
         }
     }
 
+    /// VMCOREINFO from the dump's memory (``MemoryVMCoreInfo``) into `identity`, for dumps whose headers lack
+    /// it, with the banner the memory scan saw. Returns whether memory was scanned (the banner scan of the
+    /// file is then not needed), and what stopped the search (a read failure, a decompressor that cannot be
+    /// loaded), reported only if the dump's kernel cannot be told otherwise.
+    static func readVMCoreInfo(
+        from memory: any DumpMemory, bufferSize: Int64, facts: Architecture.ContainerFacts,
+        into identity: inout KernelIdentity
+    ) -> (scanned: Bool, problem: DumpError?) {
+        let findings: MemoryVMCoreInfo.Findings
+        do throws(DumpError) {
+            findings = try MemoryVMCoreInfo.find(in: memory, arch: identity.arch, limit: max(0, bufferSize))
+        } catch {
+            return (false, error)
+        }
+        if let found = findings.note {
+            let pageSize = identity.pageSize
+            VMCoreInfo.apply(VMCoreInfo.parse(found.text), to: &identity)
+            identity.pageSize = identity.pageSize ?? pageSize
+            identity.vmcoreinfoSource = "\(found.source) (physical 0x\(String(found.address, radix: 16)))"
+            Architecture.resolve(&identity, facts: facts)
+        }
+        apply(findings.banner, to: &identity)
+        return (findings.scanned, nil)
+    }
+
+    /// Fills version, release and banner from a banner scan's result where the identity lacks them.
+    static func apply(_ found: BannerScanner.Result, to identity: inout KernelIdentity) {
+        if let banner = found.banner {
+            identity.banner = identity.banner ?? banner
+            if identity.release == nil { identity.release = BannerScanner.release(of: banner) }
+            if identity.version == nil { identity.version = BannerScanner.version(of: banner) }
+        }
+        if identity.release == nil { identity.release = found.osrelease }
+    }
+
     /// Fills version, release and banner from a banner scan of the first `bufferSize` bytes, for dumps
     /// whose headers do not carry them.
     static func scanBanner(_ reader: DumpReader, bufferSize: Int64, into identity: inout KernelIdentity)
         throws(DumpError)
     {
-        let found = try BannerScanner.scan(reader, limit: max(0, bufferSize))
-        if let banner = found.banner {
-            identity.banner = banner
-            if identity.release == nil { identity.release = BannerScanner.release(of: banner) }
-            if identity.version == nil { identity.version = BannerScanner.version(of: banner) }
+        let found: BannerScanner.Result
+        do throws(DumpError) {
+            found = try BannerScanner.scan(reader, limit: max(0, bufferSize))
+        } catch {
+            // Only the version is missing: a read that fails (a stream cannot read back) costs just that.
+            if identity.release != nil { return }
+            throw error
         }
-        if identity.release == nil { identity.release = found.osrelease }
+        apply(found, to: &identity)
     }
 }

@@ -22,6 +22,15 @@ enum KernelAddress {
             return address - voffset
         case "ppc64", "ppc64le":
             return address >= ppc64PageOffset ? address - ppc64PageOffset : nil
+        case "s390x":
+            // Since 6.10 the kernel image has its own mapping (`__pa_nodebug`, arch/s390/include/asm/page.h):
+            // image addresses from KERNELOFFSET map to KERNELOFFPHYS, the rest is the identity map at
+            // IDENTITYBASE. Before, kernel addresses were physical.
+            let hex = { (key: String) in info[key].flatMap { UInt64($0, radix: 16) } }
+            guard let physicalBase = hex("KERNELOFFPHYS"), let virtualBase = hex("KERNELOFFSET") else { return address }
+            if address >= virtualBase { return address - virtualBase &+ physicalBase }
+            guard let identityBase = hex("IDENTITYBASE"), address >= identityBase else { return nil }
+            return address - identityBase
         default:
             return nil
         }

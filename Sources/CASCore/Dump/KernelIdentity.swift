@@ -28,9 +28,28 @@ public struct KernelIdentity: Sendable, Codable, Equatable {
     public var banner: String?
     /// Every VMCOREINFO key and value.
     public var vmcoreinfo: [String: String]
+    /// Where the VMCOREINFO came from: "ELF note", "kdump sub-header", "s390x lowcore", "memory scan"; nil without.
+    public var vmcoreinfoSource: String?
+    /// Every source that named an architecture, most trusted first; ``arch`` is the first one's.
+    public var archSources: [ArchitectureSource] = []
+    /// Where the dump's own sources disagree (architecture, byte order, page size), one sentence each.
+    public var conflicts: [String] = []
 
     public init(format: String) {
         self.format = format
         vmcoreinfo = [:]
+    }
+}
+
+/// One source's word on a dump's architecture.
+public struct ArchitectureSource: Sendable, Codable, Equatable {
+    /// Where it was read: "ELF e_machine", "kdump header utsname.machine", "VMCOREINFO NUMBER(kimage_voffset)"…
+    public var source: String
+    /// The normalised architecture it names.
+    public var arch: String
+
+    public init(source: String, arch: String) {
+        self.source = source
+        self.arch = arch
     }
 }

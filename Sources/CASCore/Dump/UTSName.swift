@@ -19,11 +19,12 @@ struct UTSName: Equatable {
             domainname: field(5))
     }
 
-    /// Fills the empty fields of `identity` from these names (what the dump's header says is kept).
-    func fill(_ identity: inout KernelIdentity) {
+    /// Fills the empty fields of `identity` from these names (what the dump's header says is kept); the
+    /// machine, when it names an architecture, is recorded as `source`'s claim (see ``Architecture/resolve``).
+    func fill(_ identity: inout KernelIdentity, source: String) {
         if identity.release == nil, !release.isEmpty { identity.release = release }
         if identity.version == nil, !version.isEmpty { identity.version = version }
         if identity.nodename == nil, !nodename.isEmpty { identity.nodename = nodename }
-        if identity.arch == nil { identity.arch = Architecture.normalise(machine: machine) }
+        Architecture.claim(Architecture.known(machine: machine), source: source, in: &identity)
     }
 }

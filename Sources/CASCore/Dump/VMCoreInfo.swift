@@ -32,13 +32,21 @@ enum VMCoreInfo {
     /// KASLR offset and crash time.
     static func apply(_ map: [String: String], to identity: inout KernelIdentity) {
         identity.vmcoreinfo = map
-        if let release = map["OSRELEASE"], !release.isEmpty { identity.release = release }
+        if let release = map["OSRELEASE"], isRelease(release) { identity.release = release }
         if let buildId = map["BUILD-ID"], !buildId.isEmpty { identity.buildId = buildId.lowercased() }
         if let pageSize = map["PAGESIZE"].flatMap({ Int($0) }), pageSize > 0 { identity.pageSize = pageSize }
         if let offset = map["KERNELOFFSET"].flatMap({ UInt64($0, radix: 16) }) { identity.kernelOffset = offset }
         if let seconds = map["CRASHTIME"].flatMap({ Int64($0) }), seconds > 0 {
             identity.crashTime = Date(timeIntervalSince1970: TimeInterval(seconds))
         }
+    }
+
+    /// Whether `value` can be a kernel release (`uname -r`): it starts with a digit and is one printable
+    /// word without `%` (so never the `OSRELEASE=%s` format string), at most 64 bytes (`__NEW_UTS_LEN`).
+    static func isRelease(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        guard let first = bytes.first, first >= 0x30, first <= 0x39, bytes.count <= 64 else { return false }
+        return bytes.allSatisfy { $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "%") }
     }
 
     /// A hex symbol address such as `SYMBOL(init_uts_ns)`.

@@ -4,9 +4,15 @@ extension AnalysisJob {
     /// Writes `crash.in` and the wrapper, runs crash where the dump's architecture says, then the module pass.
     func analyse(identity: KernelIdentity, match: KernelMatch?, dump: String, vmlinux: String) async throws(JobError) {
         let hostArch = CrashPlace.hostArchitecture()
+        // An unknown architecture never becomes the host's: the matched package's, else no place to run.
+        guard let dumpArch = identity.arch ?? match?.kernel.arch.map(CrashPlace.normalized) else {
+            throw .stage(step: "analysing", error: RemoteError.unknownArch)
+        }
+        if identity.arch == nil {
+            logger.warning("the dump names no architecture; using the matched package's: \(dumpArch)")
+        }
         let place = CrashPlace.choose(
-            dumpArch: identity.arch ?? hostArch, hostArch: hostArch, crash32: settings.crash32,
-            localAnalysis: settings.localAnalysis)
+            dumpArch: dumpArch, hostArch: hostArch, crash32: settings.crash32, localAnalysis: settings.localAnalysis)
         let crash: String
         switch place {
         case .crash32(let path): crash = path
@@ -16,7 +22,7 @@ extension AnalysisJob {
             throw .stage(step: "analysing", error: CrashError.noSnippets("the installed snippets (set [settings] snippets)"))
         }
         let context = SnippetContext(
-            arch: identity.arch ?? hostArch, release: identity.release ?? match?.kernel.release ?? "unknown",
+            arch: dumpArch, release: identity.release ?? match?.kernel.release ?? "unknown",
             jobDirectory: directory.path, caseID: request.caseId)
         let vmlinuxPath = directory.path + "/" + vmlinux
         do {

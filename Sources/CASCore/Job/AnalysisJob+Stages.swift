@@ -31,6 +31,11 @@ extension AnalysisJob {
         (record.release, record.arch, record.buildId) = (identity.release, identity.arch, identity.buildId)
         logger.info(
             "kernel \(identity.release ?? "?") \(identity.arch ?? "?") build ID \(identity.buildId ?? "none") (\(identity.format))")
+        if let source = identity.archSources.first { logger.info("architecture from \(source.source)") }
+        if let source = identity.vmcoreinfoSource { logger.info("VMCOREINFO from \(source)") }
+        for conflict in identity.conflicts {
+            logger.warning("the dump's sources disagree: \(Escaped.text(conflict))")
+        }
 
         enter(.locating)
         let match = try await timed("locating") { () throws(JobError) -> KernelMatch? in

@@ -58,6 +58,8 @@ public struct RemoteRunner: Sendable {
 /// Why no server could run a job.
 public enum RemoteError: CASError {
     case noServer(arch: String, known: [String])
+    /// Neither the dump nor the matched package names an architecture, so no server can be chosen.
+    case unknownArch
     case allFailed(arch: String, failures: [String])
     case store(StoreError)
 
@@ -67,6 +69,9 @@ public enum RemoteError: CASError {
             known.isEmpty
                 ? "no analysis server for \(arch) dumps: add one to [servers] hosts and run 'cas-admin -s'"
                 : "no available analysis server for \(arch) dumps; known: \(known.joined(separator: ", ")); run 'cas-admin -s' after fixing them"
+        case .unknownArch:
+            "the dump's architecture is unknown (no header, VMCOREINFO key or memory names one) and the matched "
+                + "package names none: cannot choose where to run crash"
         case .allFailed(let arch, let failures):
             "every \(arch) analysis server failed: \(failures.joined(separator: "; "))"
         case .store(let error): error.description
