@@ -45,7 +45,7 @@ public struct Finding: Codable, Sendable, Equatable {
     /// The rendered `headline` of the rule, else the title with the first few details:
     /// "Hung tasks: kworker/0:1, jbd2/sda1-8 (+3 more)".
     public var headline: String {
-        if let cause, !cause.isEmpty { return cause }
+        if let cause, !cause.isEmpty { return details.count > 1 ? "\(cause) (+\(details.count - 1) more)" : cause }
         guard !details.isEmpty else { return title }
         let shown = details.prefix(3).joined(separator: ", ")
         let more = details.count > 3 ? " (+\(details.count - 3) more)" : ""

@@ -108,8 +108,12 @@ public enum Findings {
         var task: CulpritTask?
         if let logFile, let line = findings.first?.logLine, let text = outputs[logFile] {
             (culprit, task) = CulpritReader.read(lines: text.components(separatedBy: "\n"), start: line)
+            if let top = findings.first, isHardware(top) { culprit = nil }
         }
-        if culprit == nil, findings.first.map({ !isOutOfMemory($0) && !isHardware($0) }) ?? true {
+        // crash's `bt` is the panic task's: it tells the culprit only when the log has no report of the cause.
+        if culprit == nil, findings.first?.logLine == nil,
+            findings.first.map({ !isOutOfMemory($0) && !isHardware($0) }) ?? true
+        {
             culprit = crashCulprit(facts, log: logFile.flatMap { outputs[$0] })
         }
         if let known = task, known.cpu == nil, let crashing = facts.task, crashing.pid == known.pid {
@@ -129,7 +133,11 @@ public enum Findings {
         finding.evidence.contains("invoked oom-killer") || finding.evidence.contains("Out of memory")
     }
 
-    static func isHardware(_ finding: Finding) -> Bool { finding.evidence.contains("[Hardware Error]") }
+    /// A machine check (the hardware's fault) or a sysrq crash (deliberate): no function is to blame.
+    static func isHardware(_ finding: Finding) -> Bool {
+        finding.evidence.contains("[Hardware Error]") || finding.evidence.contains("Trigger a crash")
+            || finding.evidence.contains("sysrq triggered crash")
+    }
 
     /// The culprit from crash's `bt` when the log has none: the `Exception RIP` unless it is a reporting or
     /// waiting function, else the first frame that is not.
