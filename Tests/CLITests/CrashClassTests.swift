@@ -55,6 +55,38 @@ struct CrashClassTests {
     }
 }
 
+extension CrashClassTests {
+    /// A snippet that kills crash in the middle of the batch: the job still gets sys, log and the backtrace
+    /// (run in a new crash process), records the command, and ends done with warnings (exit 3).
+    @Test func aCommandThatEndsCrashCostsOnlyItsOwnOutput() throws {
+        let world = try CrashClassWorld.shared()
+        let base = try world.tree(snippets: [
+            "10-sys": "sys >> sys\n", "20-log": "log >> log\n",
+            "25-die": "# crash exits here, as on a fatal error\n!kill -KILL $PPID\n", "30-traceback": "bt >> traceback\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let result = try JobWorld.run(
+            "cas", ["-i", "dies-1", "-f", world.dumps + "/null.kdump-d31", "--json"], base: base)
+        #expect(result.status == 3, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(report?["state"] as? String == "done")
+        let job = try #require(report?["directory"] as? String)
+        #expect(JobWorld.read(job + "/sys").contains("PANIC:"))
+        #expect(JobWorld.read(job + "/log").contains("BUG: kernel NULL pointer dereference"))
+        #expect(JobWorld.read(job + "/traceback").contains("[exception RIP: faulty_store_null+7]"), "bt ran after the restart")
+        #expect(JobWorld.read(job + "/crash.out").contains("cas: crash restarted after `!kill -KILL $PPID` failed"))
+        #expect(!FileManager.default.fileExists(atPath: job + "/" + CrashResume.progressDirectory))
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: job + "/job.json")))
+            as? [String: Any]
+        let failures = record?["crashFailures"] as? [[String: Any]]
+        #expect(failures?.map { $0["command"] as? String } == ["!kill -KILL $PPID"])
+        #expect(record?["exitStatus"] as? Int == 3)
+        #expect(JobWorld.read(job + "/findings.txt").hasPrefix("NULL pointer dereference (write to 0000000000000020)"))
+        let log = JobWorld.read(job + "/dies-1.log")
+        #expect(log.contains("crash command failed, its output is missing: `!kill -KILL $PPID`"))
+    }
+}
+
 /// The decompressed class dumps and vmlinux (once per test process), a tree whose kernels directory holds the
 /// vmlinux loose, and snippets for just `bt`, `sys`, `log`.
 final class CrashClassWorld: @unchecked Sendable {
@@ -131,7 +163,25 @@ final class CrashClassWorld: @unchecked Sendable {
         }
         try FileManager.default.linkItem(
             atPath: dumps + "/vmlinux", toPath: base + "/kernels/vmlinux-6.1.192-tiny-classes")
-        let snippets = ["10-traceback": "bt >> traceback\n", "20-sys": "sys >> sys\n", "30-log": "log >> log\n"]
+        try Self.configure(base, snippets: [
+            "10-sys": "sys >> sys\n", "20-log": "log >> log\n", "30-traceback": "bt >> traceback\n",
+        ])
+    }
+
+    /// Another tree over the same vmlinux, with its own snippets.
+    func tree(snippets: [String: String]) throws -> String {
+        let other = dumps + "/tree-\(UUID().uuidString.prefix(8))"
+        for directory in [other + "/kernels", other + "/work", other + "/snippets"] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        try FileManager.default.linkItem(
+            atPath: dumps + "/vmlinux", toPath: other + "/kernels/vmlinux-6.1.192-tiny-classes")
+        try Self.configure(other, snippets: snippets)
+        return other
+    }
+
+    /// Writes the snippets and cas.conf of the tree at `base`, and builds its index.
+    static func configure(_ base: String, snippets: [String: String]) throws {
         for (name, text) in snippets { try text.write(toFile: base + "/snippets/" + name, atomically: true, encoding: .utf8) }
         try """
         [settings]

@@ -70,6 +70,30 @@ public struct CrashRun: Sendable {
         return clock.now - start
     }
 
+    /// Runs the commands of `crash.in` so that one command that ends crash costs only its own output
+    /// (``CrashResume``): crash is restarted after it on the remaining commands.
+    public func runResuming(commands: [String]) async throws(CrashError) -> CrashRunOutcome {
+        let binary = Self.resolve(crash)
+        let (crash, directory, vmlinux, dump) = (crash, directory, vmlinux, dump)
+        return try await CrashResume.run(commands: commands, directory: directory, output: output, timeoutSeconds: timeoutSeconds) {
+            input, output, timeout throws(CrashError) in
+            let command = Command(
+                binary, ["-s", vmlinux, dump, "-i", input], workingDirectory: directory,
+                timeout: max(timeout, .seconds(1)), output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
+            return try await Self.execute(command, crash: crash, binary: binary)
+        }
+    }
+
+    /// Runs `command` (crash), turning a failure to start it into ``CrashError/cannotStart(_:_:)``.
+    static func execute(_ command: Command, crash: String, binary: String) async throws(CrashError) -> Command.Result {
+        do {
+            return try await command.run()
+        } catch {
+            guard case .cannotStart(_, let why) = error else { throw .cannotStart(crash, "\(error)") }
+            throw .cannotStart(crash, Self.launchProblem(binary) ?? why)
+        }
+    }
+
     /// A bare binary name looked up in the absolute `PATH` entries only, so that a job directory's own
     /// `crash` wrapper is never found instead (it would exec itself). Unfound names are returned unchanged.
     public static func resolve(_ binary: String) -> String {

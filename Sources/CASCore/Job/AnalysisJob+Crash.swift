@@ -19,8 +19,9 @@ extension AnalysisJob {
             arch: identity.arch ?? hostArch, release: identity.release ?? match.kernel.release,
             jobDirectory: directory.path, caseID: request.caseId)
         let vmlinuxPath = directory.path + "/" + vmlinux
+        let prepared: CrashPreparation.Prepared
         do {
-            let prepared = try await CrashPreparation.prepare(
+            prepared = try await CrashPreparation.prepare(
                 snippetsDirectory: snippets, context: context, crash: crash, dump: dump, vmlinux: vmlinuxPath)
             for failure in prepared.snippetFailures { logger.warning("snippet skipped: \(failure)") }
         } catch {
@@ -29,18 +30,66 @@ extension AnalysisJob {
         let run = CrashRun(
             crash: crash, directory: directory.path, dump: dump, vmlinux: vmlinuxPath,
             timeoutSeconds: settings.crashTimeout)
+        let commands = Snippet.commands(in: prepared.input).filter { $0 != "exit" }
+        let outcome: CrashRunOutcome
         switch place {
         case .remote(let arch):
-            try await runRemote(arch: arch, input: "crash.in", output: "crash.out")
+            outcome = try await runRemoteResuming(arch: arch, commands: commands)
         case .local, .crash32:
             logger.info("running \(crash) on this host")
             report.server = ProcessInfo.processInfo.hostName
-            do { try await run.run() } catch { throw .wrap("analysing", error) }
+            do { outcome = try await run.runResuming(commands: commands) } catch { throw .wrap("analysing", error) }
         }
+        recordCommandFailures(outcome)
         record.server = report.server
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
         for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
         if request.modules { try await loadModules(match: match, run: run, place: place) }
+    }
+
+    /// Logs each crash command that did not complete, records them in job.json (`crashFailures`), and makes the
+    /// job end done with warnings (exit status 3) naming what is missing.
+    func recordCommandFailures(_ outcome: CrashRunOutcome) {
+        guard !outcome.failures.isEmpty else { return }
+        for failure in outcome.failures { logger.warning("crash command failed, its output is missing: \(failure.summary)") }
+        if outcome.attempts > 1 {
+            logger.warning("crash was started \(outcome.attempts) times to run the remaining commands (see crash.out)")
+        }
+        report.exitStatus = ExitStatus.doneWithWarnings.rawValue
+        let entries = outcome.failures.map { ["command": $0.command, "reason": $0.reason] }
+        do { try JobJSON.merge(["crashFailures": entries], into: directory.path) } catch {
+            logger.warning("cannot record the failed crash commands in job.json: \(error)")
+        }
+    }
+
+    /// Runs the batch on a server of `arch` over ssh, resuming after a command that ends crash, like a local run.
+    func runRemoteResuming(arch: String, commands: [String]) async throws(JobError) -> CrashRunOutcome {
+        let ssh = SSH(user: settings.casUser, options: settings.sshOptions, connectTimeout: settings.sshConnectTimeout)
+        let runner = RemoteRunner(ssh: ssh, store: store)
+        let directory = directory.path
+        let logger = logger
+        let server = ServerBox()
+        do {
+            let outcome = try await CrashResume.run(
+                commands: commands, directory: directory, timeoutSeconds: settings.crashTimeout
+            ) { input, output, timeout throws(CrashError) in
+                let command = "cd \(SSH.quote(directory)) && ./crash -s -i \(SSH.quote(input)) > \(SSH.quote(output)) 2>&1"
+                do {
+                    let outcome = try await runner.run(arch: arch, remoteCommand: command, timeout: timeout) {
+                        logger.info("\($0)")
+                    }
+                    server.set(outcome.server)
+                    return outcome.result
+                } catch {
+                    throw .failed(summary: "\(error)", lastLines: "", output: directory + "/" + output)
+                }
+            }
+            report.server = server.get()
+            return outcome
+        } catch {
+            report.server = server.get()
+            throw .wrap("analysing", error)
+        }
     }
 
     /// Runs a crash batch on a server of `arch` over ssh.
@@ -113,4 +162,12 @@ extension AnalysisJob {
             for problem in problems { logger.warning("-m: \(problem)") }
         }
     }
+}
+
+/// The server a remote attempt ran on, carried out of the attempt closure.
+private final class ServerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    func set(_ server: String) { lock.withLock { value = server } }
+    func get() -> String? { lock.withLock { value } }
 }
