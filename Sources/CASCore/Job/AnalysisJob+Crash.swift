@@ -47,6 +47,22 @@ extension AnalysisJob {
         if request.modules { try await loadModules(match: match, run: run, place: place) }
     }
 
+    /// Says how much of the dump is missing (cut short, makedumpfile's incomplete flag, ELF segments past the
+    /// end), in the log and job.json (`dumpCompleteness`); such a job ends done with warnings.
+    func recordCompleteness(_ dumpPath: String) {
+        guard let completeness = DumpCompleteness.check(path: dumpPath), let problem = completeness.problem else { return }
+        logger.warning("\(problem); crash reads what is there, pages past the end read as errors")
+        report.exitStatus = ExitStatus.doneWithWarnings.rawValue
+        var entry: [String: Any] = [
+            "actualBytes": completeness.actualBytes, "missingBytes": completeness.missingBytes,
+            "incompleteFlag": completeness.incompleteFlag, "problem": problem,
+        ]
+        if let expected = completeness.expectedBytes { entry["expectedBytes"] = expected }
+        do { try JobJSON.merge(["dumpCompleteness": entry], into: directory.path) } catch {
+            logger.warning("cannot record the dump's completeness in job.json: \(error)")
+        }
+    }
+
     /// Logs each crash command that did not complete, records them in job.json (`crashFailures`), and makes the
     /// job end done with warnings (exit status 3) naming what is missing.
     func recordCommandFailures(_ outcome: CrashRunOutcome) {
@@ -81,6 +97,8 @@ extension AnalysisJob {
                     server.set(outcome.server)
                     return outcome.result
                 } catch {
+                    // No server, ssh refused…: not crash's failure; the job fails with the runner's own error.
+                    server.fail(error)
                     throw .failed(summary: "\(error)", lastLines: "", output: directory + "/" + output)
                 }
             }
@@ -88,6 +106,7 @@ extension AnalysisJob {
             return outcome
         } catch {
             report.server = server.get()
+            if let remote = server.failure { throw .wrap("analysing", remote) }
             throw .wrap("analysing", error)
         }
     }
@@ -168,6 +187,9 @@ extension AnalysisJob {
 private final class ServerBox: @unchecked Sendable {
     private let lock = NSLock()
     private var value: String?
+    private var error: (any Error)?
     func set(_ server: String) { lock.withLock { value = server } }
     func get() -> String? { lock.withLock { value } }
+    func fail(_ error: any Error) { lock.withLock { self.error = error } }
+    var failure: (any Error)? { lock.withLock { error } }
 }

@@ -31,6 +31,7 @@ extension AnalysisJob {
         (record.release, record.arch, record.buildId) = (identity.release, identity.arch, identity.buildId)
         logger.info(
             "kernel \(identity.release ?? "?") \(identity.arch ?? "?") build ID \(identity.buildId ?? "none") (\(identity.format))")
+        recordCompleteness(dumpPath)
 
         enter(.locating)
         let match = try await timed("locating") { () throws(JobError) -> KernelMatch in
