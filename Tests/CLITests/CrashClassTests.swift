@@ -87,6 +87,34 @@ extension CrashClassTests {
     }
 }
 
+extension CrashClassTests {
+    /// A kdump file cut short: the job says how much is missing, crash still runs on what is there, and the
+    /// findings still come from the log; the job ends done with warnings.
+    @Test func aDumpCutShortIsAnalysedSayingWhatIsMissing() throws {
+        let world = try CrashClassWorld.shared()
+        let whole = world.dumps + "/null.kdump-d31"
+        let expected = try #require(DumpCompleteness.check(path: whole)?.expectedBytes)
+        let cut = world.dumps + "/null-cut.kdump-d31"
+        try? FileManager.default.removeItem(atPath: cut)
+        try FileManager.default.copyItem(atPath: whole, toPath: cut)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cut))
+        try handle.truncate(atOffset: UInt64(expected - 3 * 4096))
+        try handle.close()
+        let result = try JobWorld.run("cas", ["-i", "cut-1", "-f", cut, "--json"], base: world.base)
+        #expect(result.status == 3, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(report?["state"] as? String == "done")
+        let job = try #require(report?["directory"] as? String)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: job + "/job.json")))
+            as? [String: Any]
+        let completeness = record?["dumpCompleteness"] as? [String: Any]
+        #expect(completeness?["missingBytes"] as? Int == 3 * 4096)
+        #expect((completeness?["problem"] as? String)?.hasPrefix("dump is truncated: 12.0 KiB of ") == true, "\(completeness ?? [:])")
+        #expect(JobWorld.read(job + "/cut-1.log").contains("dump is truncated: 12.0 KiB of "))
+        #expect(JobWorld.read(job + "/findings.txt").hasPrefix("NULL pointer dereference (write to 0000000000000020)"))
+    }
+}
+
 /// The decompressed class dumps and vmlinux (once per test process), a tree whose kernels directory holds the
 /// vmlinux loose, and snippets for just `bt`, `sys`, `log`.
 final class CrashClassWorld: @unchecked Sendable {
