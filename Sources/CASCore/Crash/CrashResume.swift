@@ -35,8 +35,8 @@ public enum CrashResume {
 
     /// One attempt: run crash on input file `input` (relative to the job directory) writing `output`,
     /// within `timeout`; the closure returns crash's result (local or over ssh).
-    public typealias Attempt = @Sendable (_ input: String, _ output: String, _ timeout: Duration) async throws(CrashError)
-        -> Command.Result
+    public typealias Attempt =
+        @Sendable (_ input: String, _ output: String, _ timeout: Duration) async throws(CrashError) -> Command.Result
 
     /// The input of one attempt: the start marker, then each command from `first` followed by its marker, then `exit`.
     public static func markedInput(commands: [String], from first: Int) -> String {
@@ -83,24 +83,28 @@ public enum CrashResume {
             let result = try await attempt(input, thisOutput, remaining)
             let outputPath = (directory as NSString).appendingPathComponent(thisOutput)
             let lastLines = CrashRun.lastLines(ofFile: outputPath)
-            if outcome.attempts > 1 { append(outputPath, to: (directory as NSString).appendingPathComponent(output),
-                after: "cas: crash restarted after `\(commands[next - 1])` failed; the remaining commands follow") }
+            if outcome.attempts > 1 {
+                append(
+                    outputPath, to: (directory as NSString).appendingPathComponent(output),
+                    after: "cas: crash restarted after `\(commands[next - 1])` failed; the remaining commands follow")
+            }
             guard fm.fileExists(atPath: progress + "/start") else {
                 if result.timedOut { throw .timedOut(seconds: timeoutSeconds, directory: directory) }
-                throw .failed(
-                    summary: result.summary, lastLines: lastLines, output: (directory as NSString).appendingPathComponent(output))
+                let whole = (directory as NSString).appendingPathComponent(output)
+                throw .failed(summary: result.summary, lastLines: lastLines, output: whole)
             }
             var done = next
             while done < commands.count, fm.fileExists(atPath: progress + "/\(done)") { done += 1 }
             if done == commands.count { break }
             // Command `done` never completed: crash exited, was killed, stopped the batch, or ran out of time.
-            let reason = result.timedOut ? "timed out after \(timeoutSeconds) s" : lastLines.isEmpty ? result.summary : lastLines
+            let reason =
+                result.timedOut ? "timed out after \(timeoutSeconds) s" : lastLines.isEmpty ? result.summary : lastLines
             outcome.failures.append(CrashCommandFailure(command: commands[done], reason: reason))
             next = done + 1
             if result.timedOut || outcome.attempts >= maxAttempts || clock.now >= deadline {
+                let why = result.timedOut ? "out of time" : "too many crash restarts"
                 for index in next..<commands.count {
-                    outcome.failures.append(CrashCommandFailure(
-                        command: commands[index], reason: "not run: \(result.timedOut ? "out of time" : "too many crash restarts")"))
+                    outcome.failures.append(CrashCommandFailure(command: commands[index], reason: "not run: \(why)"))
                 }
                 break
             }

@@ -111,32 +111,35 @@ public struct CrashRun: Sendable {
             Self.resolve(crash), ["-s", "--minimal", vmlinux, dump, "-i", input], workingDirectory: directory,
             timeout: .seconds(timeoutSeconds), output: .fileWithErrors(outputPath))
         _ = try? await command.run()
+        let ran = chosen.map { "`\($0)`" }.joined(separator: ", ")
         CrashResume.append(
             outputPath, to: (directory as NSString).appendingPathComponent(output),
-            after: "cas: crash could not start on the dump; ran \(chosen.map { "`\($0)`" }.joined(separator: ", ")) with --minimal")
+            after: "cas: crash could not start on the dump; ran \(ran) with --minimal")
         // Useful only when a command wrote more than its own error lines (`log: read error: …`).
         let targets = CrashOutputs.redirectTargets(in: chosen.joined(separator: "\n"))
         let useful = targets.contains { name in
-            let text = (try? String(contentsOfFile: (directory as NSString).appendingPathComponent(name), encoding: .utf8)) ?? ""
+            let path = (directory as NSString).appendingPathComponent(name)
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             return text.split(whereSeparator: \.isNewline).contains { line in
                 !chosen.contains { line.hasPrefix(($0.split(separator: " ").first ?? "") + ": ") }
             }
         }
         guard useful else { return nil }
-        let failures = commands.filter { !Self.runsMinimal($0) }.map {
-            CrashCommandFailure(command: $0, reason: "not run: crash could not start on the dump (\(reason)); --minimal ran only log")
-        }
+        let why = "not run: crash could not start on the dump (\(reason)); --minimal ran only log"
+        let failures = commands.filter { !Self.runsMinimal($0) }.map { CrashCommandFailure(command: $0, reason: why) }
         return CrashRunOutcome(attempts: 2, failures: failures)
     }
 
     func runResumingFull(commands: [String]) async throws(CrashError) -> CrashRunOutcome {
         let binary = Self.resolve(crash)
         let (crash, directory, vmlinux, dump) = (crash, directory, vmlinux, dump)
-        return try await CrashResume.run(commands: commands, directory: directory, output: output, timeoutSeconds: timeoutSeconds) {
-            input, output, timeout throws(CrashError) in
+        return try await CrashResume.run(
+            commands: commands, directory: directory, output: output, timeoutSeconds: timeoutSeconds
+        ) { input, output, timeout throws(CrashError) in
+            let outputPath = (directory as NSString).appendingPathComponent(output)
             let command = Command(
                 binary, ["-s", vmlinux, dump, "-i", input], workingDirectory: directory,
-                timeout: max(timeout, .seconds(1)), output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
+                timeout: max(timeout, .seconds(1)), output: .fileWithErrors(outputPath))
             return try await Self.execute(command, crash: crash, binary: binary)
         }
     }

@@ -90,7 +90,8 @@ public struct CrashFacts: Codable, Sendable, Equatable {
     static func backtrace(_ text: String) -> (Task?, [(function: String, module: String?)], String?) {
         let header = try! NSRegularExpression(
             pattern: #"^PID:\s*(\d+)\s+TASK:\s*([0-9a-fA-F]+)\s+CPU:\s*(\d+)\s+COMMAND:\s*"(.*)""#)
-        let frame = try! NSRegularExpression(pattern: #"^\s*#\d+\s+\[[0-9a-fA-F]+\]\s+(\S+)\s+at\s+[0-9a-fA-F]+(?:\s+\[([\w-]+)\])?"#)
+        let frame = try! NSRegularExpression(
+            pattern: #"^\s*#\d+\s+\[[0-9a-fA-F]+\]\s+(\S+)\s+at\s+[0-9a-fA-F]+(?:\s+\[([\w-]+)\])?"#)
         let exception = try! NSRegularExpression(pattern: #"\[exception RIP:\s*([^\]]+)\]"#)
         var task: Task?
         var frames: [(function: String, module: String?)] = []

@@ -39,7 +39,9 @@ enum CulpritReader {
     /// The text of a log line without its `[    1.234567]` time stamp (and `<4>` level, `[T123]` caller).
     static func strip(_ line: String) -> String {
         var rest = Substring(line).drop(while: { $0 == " " })
-        if rest.hasPrefix("<"), let close = rest.firstIndex(of: ">"), rest.distance(from: rest.startIndex, to: close) < 5 {
+        if rest.hasPrefix("<"), let close = rest.firstIndex(of: ">"),
+            rest.distance(from: rest.startIndex, to: close) < 5
+        {
             rest = rest[rest.index(after: close)...]
         }
         while rest.hasPrefix("["), let close = rest.firstIndex(of: "]"),
@@ -76,7 +78,8 @@ enum CulpritReader {
         pattern: #"^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)"#)
     static let schedShowTask = try! NSRegularExpression(pattern: #"^task:(\S+)\s+state:\S+.*?\bpid:\s*(\d+)"#)
     static let namedInEvent = try! NSRegularExpression(
-        pattern: #"INFO: task (.+):(\d+) blocked for more than|\[(\S+):(\d+)\]$|scheduling while atomic: (.+)/(\d+)/0x"#)
+        pattern:
+            #"INFO: task (.+):(\d+) blocked for more than|\[(\S+):(\d+)\]$|scheduling while atomic: (.+)/(\d+)/0x"#)
 
     /// The task the report is about: the one the event line names (hung task, soft lockup), else the first
     /// `CPU: … PID: … Comm:` or `task:… pid:` line; the CPU from a `CPU:` line of the same PID.
@@ -102,8 +105,8 @@ enum CulpritReader {
                     return task
                 }
             } else if task == nil, let match = schedShowTask.firstMatch(in: line, range: range) {
-                task = CulpritTask(
-                    pid: Int(RuleEngine.group(2, of: match, in: line)) ?? -1, command: RuleEngine.group(1, of: match, in: line))
+                let pid = Int(RuleEngine.group(2, of: match, in: line)) ?? -1
+                task = CulpritTask(pid: pid, command: RuleEngine.group(1, of: match, in: line))
             }
             if line.contains("---[ end Kernel panic") { break }
         }
@@ -111,7 +114,9 @@ enum CulpritReader {
     }
 
     static let killed = try! NSRegularExpression(
-        pattern: #"Out of memory(?: \([^)]*\))?: Kill(?:ed)? process (\d+) \((.+?)\)(?: total-vm:(\d+)kB, anon-rss:(\d+)kB)?"#)
+        pattern:
+            #"Out of memory(?: \([^)]*\))?: Kill(?:ed)? process (\d+) \((.+?)\)(?: total-vm:(\d+)kB, anon-rss:(\d+)kB)?"#
+    )
     static let taskRow = try! NSRegularExpression(
         pattern: #"^\[\s*(\d+)\]\s+\d+\s+\d+\s+(\d+)\s+(\d+)(?:\s+-?\d+)+\s+(\S.*)$"#)
 
@@ -135,7 +140,9 @@ enum CulpritReader {
             }
             if line.contains("---[ end Kernel panic") { break }
         }
-        return biggest.map { CulpritTask(pid: $0.pid, command: $0.command, memory: "biggest consumer, rss \($0.rss) pages") }
+        return biggest.map {
+            CulpritTask(pid: $0.pid, command: $0.command, memory: "biggest consumer, rss \($0.rss) pages")
+        }
     }
 
     /// Each module's taint letters from the last `Modules linked in:` line (`faulty(OE)`), and the modules the
@@ -172,15 +179,16 @@ enum CulpritReader {
 
     static let infrastructure: Set<String> = [
         "panic", "vpanic", "nmi_panic", "dump_stack", "dump_stack_lvl", "show_stack", "show_regs", "__warn",
-        "warn_slowpath_fmt", "check_panic_on_warn", "report_bug", "handle_bug", "do_trap", "do_error_trap", "oops_end",
-        "die", "__die", "die_body", "page_fault_oops", "kernelmode_fixup_or_oops", "__bad_area_nosemaphore",
-        "bad_area_nosemaphore", "do_user_addr_fault", "handle_page_fault", "do_kern_addr_fault", "spurious_kernel_fault",
-        "handle_stack_overflow", "__list_add_valid", "__list_del_entry_valid", "__list_add_valid_or_report",
-        "__list_del_entry_valid_or_report", "__list_valid_slowpath", "__check_object_size", "usercopy_abort",
-        "check_heap_object", "print_report", "end_report", "start_report", "__might_sleep", "__might_resched",
-        "might_sleep", "__might_fault", "__schedule_bug", "__schedule", "schedule", "__cond_resched", "mutex_lock",
-        "mutex_lock_nested", "mutex_lock_interruptible", "mutex_lock_killable", "down", "down_read", "down_write",
-        "msleep", "msleep_interruptible", "usleep_range", "usleep_range_state", "ssleep", "__flush_work", "flush_work",
+        "warn_slowpath_fmt", "check_panic_on_warn", "report_bug", "handle_bug", "do_trap", "do_error_trap",
+        "oops_end", "die", "__die", "die_body", "page_fault_oops", "kernelmode_fixup_or_oops",
+        "__bad_area_nosemaphore", "bad_area_nosemaphore", "do_user_addr_fault", "handle_page_fault",
+        "do_kern_addr_fault", "spurious_kernel_fault", "handle_stack_overflow", "__list_add_valid",
+        "__list_del_entry_valid", "__list_add_valid_or_report", "__list_del_entry_valid_or_report",
+        "__list_valid_slowpath", "__check_object_size", "usercopy_abort", "check_heap_object", "print_report",
+        "end_report", "start_report", "__might_sleep", "__might_resched", "might_sleep", "__might_fault",
+        "__schedule_bug", "__schedule", "schedule", "__cond_resched", "mutex_lock", "mutex_lock_nested",
+        "mutex_lock_interruptible", "mutex_lock_killable", "down", "down_read", "down_write", "msleep",
+        "msleep_interruptible", "usleep_range", "usleep_range_state", "ssleep", "__flush_work", "flush_work",
         "__stack_chk_fail", "fortify_panic", "__fortify_panic", "__fortify_report", "refcount_warn_saturate",
         "watchdog_timer_fn", "watchdog", "ret_from_fork", "ret_from_fork_asm", "kthread", "dump_header",
         "out_of_memory", "bad_page", "slab_err", "object_err", "print_trailer", "check_bytes_and_report",
@@ -194,8 +202,9 @@ enum CulpritReader {
         "__kfence_", "schedule_", "io_schedule", "preempt_schedule", "__mutex_lock", "__down", "rwsem_down_",
         "rt_mutex_", "__rt_mutex", "wait_for_completion", "__wait_for_common", "do_wait_for_common", "wait_on_",
         "__wait_on_", "folio_wait", "__folio_lock", "__lock_page", "_raw_spin_lock", "_raw_read_lock",
-        "_raw_write_lock", "__alloc_pages", "dump_backtrace", "show_trace", "rcu_dump_cpu_stacks", "print_cpu_stall", "check_cpu_stall", "rcu_sched_clock_irq",
-        "rcu_pending", "hrtimer_", "__hrtimer_", "handle_softirqs", "__do_softirq", "irq_exit", "cpu_startup_entry",
-        "secondary_startup_", "start_kernel", "entry_SYSCALL", "do_syscall_",
+        "_raw_write_lock", "__alloc_pages", "dump_backtrace", "show_trace", "rcu_dump_cpu_stacks", "print_cpu_stall",
+        "check_cpu_stall", "rcu_sched_clock_irq", "rcu_pending", "hrtimer_", "__hrtimer_", "handle_softirqs",
+        "__do_softirq", "irq_exit", "cpu_startup_entry", "secondary_startup_", "start_kernel", "entry_SYSCALL",
+        "do_syscall_",
     ]
 }

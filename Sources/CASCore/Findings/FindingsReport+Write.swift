@@ -28,8 +28,11 @@ extension FindingsReport {
             record["crashFacts"] = try JSONSerialization.jsonObject(with: encoder.encode(facts))
             record["headline"] = headline
             record["cause"] = cause ?? NSNull()
-            record["culprit"] = try culprit.map { try JSONSerialization.jsonObject(with: encoder.encode($0)) } ?? NSNull()
-            record["task"] = try task.map { try JSONSerialization.jsonObject(with: encoder.encode($0)) } ?? NSNull()
+            func object<T: Encodable>(_ value: T?) throws -> Any {
+                try value.map { try JSONSerialization.jsonObject(with: encoder.encode($0)) } ?? NSNull()
+            }
+            record["culprit"] = try object(culprit)
+            record["task"] = try object(task)
             let data = try JSONSerialization.data(
                 withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try Self.replace(jsonPath, with: data + Data("\n".utf8))
@@ -64,7 +67,11 @@ extension FindingsReport {
         var container = encoder.container(keyedBy: EncodedKeys.self)
         try container.encode(headline, forKey: .headline)
         if let cause { try container.encode(cause, forKey: .cause) } else { try container.encodeNil(forKey: .cause) }
-        if let culprit { try container.encode(culprit, forKey: .culprit) } else { try container.encodeNil(forKey: .culprit) }
+        if let culprit {
+            try container.encode(culprit, forKey: .culprit)
+        } else {
+            try container.encodeNil(forKey: .culprit)
+        }
         if let task { try container.encode(task, forKey: .task) } else { try container.encodeNil(forKey: .task) }
         try container.encode(findings, forKey: .findings)
         try container.encode(facts, forKey: .facts)

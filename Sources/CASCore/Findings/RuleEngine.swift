@@ -21,7 +21,10 @@ public enum RuleEngine {
             guard let finding = evaluate(rule, outputs: outputs, texts: &texts, logFile: logFile) else { continue }
             findings.append((order, finding))
         }
-        return findings.sorted { rankKey($0.finding, $0.order).lexicographicallyPrecedes(rankKey($1.finding, $1.order)) }.map(\.finding)
+        let ranked = findings.sorted {
+            rankKey($0.finding, $0.order).lexicographicallyPrecedes(rankKey($1.finding, $1.order))
+        }
+        return ranked.map(\.finding)
     }
 
     /// The sort key of ``evaluate(_:outputs:logFile:)``, smallest first.

@@ -50,7 +50,9 @@ extension AnalysisJob {
     /// Says how much of the dump is missing (cut short, makedumpfile's incomplete flag, ELF segments past the
     /// end), in the log and job.json (`dumpCompleteness`); such a job ends done with warnings.
     func recordCompleteness(_ dumpPath: String) {
-        guard let completeness = DumpCompleteness.check(path: dumpPath), let problem = completeness.problem else { return }
+        guard let completeness = DumpCompleteness.check(path: dumpPath), let problem = completeness.problem else {
+            return
+        }
         logger.warning("\(problem); crash reads what is there, pages past the end read as errors")
         report.exitStatus = ExitStatus.doneWithWarnings.rawValue
         var entry: [String: Any] = [
@@ -67,7 +69,9 @@ extension AnalysisJob {
     /// job end done with warnings (exit status 3) naming what is missing.
     func recordCommandFailures(_ outcome: CrashRunOutcome) {
         guard !outcome.failures.isEmpty else { return }
-        for failure in outcome.failures { logger.warning("crash command failed, its output is missing: \(failure.summary)") }
+        for failure in outcome.failures {
+            logger.warning("crash command failed, its output is missing: \(failure.summary)")
+        }
         if outcome.attempts > 1 {
             logger.warning("crash was started \(outcome.attempts) times to run the remaining commands (see crash.out)")
         }
@@ -89,7 +93,8 @@ extension AnalysisJob {
             let outcome = try await CrashResume.run(
                 commands: commands, directory: directory, timeoutSeconds: settings.crashTimeout
             ) { input, output, timeout throws(CrashError) in
-                let command = "cd \(SSH.quote(directory)) && ./crash -s -i \(SSH.quote(input)) > \(SSH.quote(output)) 2>&1"
+                let command =
+                    "cd \(SSH.quote(directory)) && ./crash -s -i \(SSH.quote(input)) > \(SSH.quote(output)) 2>&1"
                 do {
                     let outcome = try await runner.run(arch: arch, remoteCommand: command, timeout: timeout) {
                         logger.info("\($0)")
