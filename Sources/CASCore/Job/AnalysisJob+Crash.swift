@@ -41,6 +41,7 @@ extension AnalysisJob {
             do { outcome = try await run.runResuming(commands: commands) } catch { throw .wrap("analysing", error) }
         }
         recordCommandFailures(outcome)
+        recordCommandErrors(commands)
         record.server = report.server
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
         for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
@@ -79,6 +80,19 @@ extension AnalysisJob {
         let entries = outcome.failures.map { ["command": $0.command, "reason": $0.reason] }
         do { try JobJSON.merge(["crashFailures": entries], into: directory.path) } catch {
             logger.warning("cannot record the failed crash commands in job.json: \(error)")
+        }
+    }
+
+    /// Logs the errors crash printed for commands it went on after, and lists them in job.json (`crashErrors`):
+    /// these outputs are partial or empty, though the job is done.
+    func recordCommandErrors(_ commands: [String]) {
+        let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
+        let errors = CrashOutputs.commandErrors(in: crashOut, commands: commands)
+        guard !errors.isEmpty else { return }
+        for error in errors { logger.info("crash command error (its output is partial): \(error.summary)") }
+        let entries = errors.map { ["command": $0.command, "message": $0.reason] }
+        do { try JobJSON.merge(["crashErrors": entries], into: directory.path) } catch {
+            logger.warning("cannot record the crash command errors in job.json: \(error)")
         }
     }
 
