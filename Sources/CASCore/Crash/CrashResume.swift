@@ -89,6 +89,9 @@ public enum CrashResume {
                     after: "cas: crash restarted after `\(commands[next - 1])` failed; the remaining commands follow")
             }
             guard fm.fileExists(atPath: progress + "/start") else {
+                // No marker at all but a clean exit: this crash runs no shell commands (`!`); the batch ran
+                // as one, as before markers.
+                if result.succeeded, outcome.attempts == 1 { break }
                 if result.timedOut { throw .timedOut(seconds: timeoutSeconds, directory: directory) }
                 let whole = (directory as NSString).appendingPathComponent(output)
                 throw .failed(summary: result.summary, lastLines: lastLines, output: whole)
