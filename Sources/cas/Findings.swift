@@ -9,7 +9,9 @@ extension CAS {
             discussion: """
                 Reads the job's crash outputs (sys, log, traceback, memory…), evaluates the built-in rules \
                 and the site rules directory named by 'rules' in the configuration, and rewrites findings.txt \
-                and the 'findings' array of job.json. Prints findings.txt, or with --json the findings array.
+                and the findings of job.json. Prints findings.txt, or with --json the report: headline, cause, \
+                culprit {function, offset, module, moduleTaint, source, stack}, task {pid, command, cpu}, \
+                findings (the cause first) and facts.
                 """
         )
 
@@ -24,7 +26,7 @@ extension CAS {
                 let settings = try global.loadSettings()
                 let report = try CASCore.Findings.run(jobDirectory: jobDirectory, siteRules: settings.rules)
                 if global.json {
-                    try printJSON(report.findings)
+                    try printJSON(report)
                 } else {
                     print(report.summary, terminator: "")
                 }

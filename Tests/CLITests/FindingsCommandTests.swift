@@ -46,7 +46,11 @@ struct FindingsCommandTests {
         let result = try fixture.run(["findings", fixture.job, "--json", "--config", fixture.config])
         #expect(result.status == 0, "\(result.stderr)")
         let data = Data(result.stdout.utf8)
-        let findings = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["cause"] as? String == "ACME RAID controller reset (firmware bug): 0000:3b:00.0 fw 8.2")
+        #expect((object["task"] as? [String: Any])?["pid"] as? Int == 9001)
+        #expect(object.keys.contains("culprit"))
+        let findings = try #require(object["findings"] as? [[String: Any]])
         #expect(
             findings.compactMap { $0["id"] as? String } == [
                 "acme-raid-reset", "hung-task", "sysrq-crash", "out-of-tree-module",
@@ -62,7 +66,7 @@ struct FindingsCommandTests {
         let text = try String(contentsOfFile: fixture.job + "/findings.txt", encoding: .utf8)
         #expect(
             text.hasPrefix(
-                "CRITICAL: ACME RAID controller reset (firmware bug): 0000:3b:00.0 fw 8.2 — PID 9001 \"bash\" on CPU 1\n"
+                "ACME RAID controller reset (firmware bug): 0000:3b:00.0 fw 8.2 — PID 9001 \"bash\" on CPU 1\n"
             ))
     }
 
@@ -72,7 +76,7 @@ struct FindingsCommandTests {
         try fixture.writeJob(["log": Self.log, "sys": Self.sys, "traceback": Self.traceback])
         let result = try fixture.run(["findings", fixture.job], configured: false)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("ERROR: Hung tasks"))
+        #expect(result.stdout.hasPrefix("Hung task: jbd2/sda1-8 blocked for more than 120 seconds — PID 412"))
         #expect(result.stdout.contains("Backtrace:     panic < __handle_sysrq < write_sysrq_trigger\n"))
         #expect(result.stdout.contains("Taint:         O (out-of-tree module loaded)\n"))
         #expect(!result.stdout.contains("acme"))

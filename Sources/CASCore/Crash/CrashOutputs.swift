@@ -61,6 +61,28 @@ public enum CrashOutputs {
         return crashingBacktrace(in: text)
     }
 
+    /// The errors crash printed for commands it went on after (`dev: -d option not supported …`): each line
+    /// of `crashOutput` that starts with the verb of one of `commands` and `: `, with that command, in order.
+    public static func commandErrors(in crashOutput: String, commands: [String]) -> [CrashCommandFailure] {
+        var byVerb: [String: String] = [:]
+        for command in commands {
+            guard let verb = command.split(separator: " ").first.map(String.init), !verb.hasPrefix("!") else { continue }
+            if byVerb[verb] == nil { byVerb[verb] = command }
+        }
+        var errors: [CrashCommandFailure] = []
+        for line in crashOutput.split(whereSeparator: \.isNewline) {
+            guard let colon = line.firstIndex(of: ":"), let command = byVerb[String(line[..<colon])],
+                line[line.index(after: colon)...].hasPrefix(" ")
+            else { continue }
+            let message = line.trimmingCharacters(in: .whitespaces)
+            if !errors.contains(where: { $0.reason == message }) {
+                errors.append(CrashCommandFailure(command: command, reason: message))
+            }
+            if errors.count >= 100 { break }
+        }
+        return errors
+    }
+
     /// crash's `WARNING:` lines (e.g. "WARNING: kernel version inconsistency between vmlinux and dumpfile",
     /// which crash prints and then carries on with exit status 0), for the job log and findings.
     public static func warnings(in crashOutput: String) -> [String] {

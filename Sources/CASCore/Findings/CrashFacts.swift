@@ -8,6 +8,8 @@ public struct CrashFacts: Codable, Sendable, Equatable {
     public var task: Task?
     /// Function names of the crashing task's first backtrace frames, innermost first.
     public var frames: [String]
+    /// The module of each of ``frames`` (`[faulty]` in crash's `bt`), nil for the kernel proper.
+    public var frameModules: [String?]
     /// The `[exception RIP: …]` of the crashing task's backtrace, when there is one.
     public var exceptionRIP: String?
     public var taint: Taint?
@@ -45,6 +47,7 @@ public struct CrashFacts: Codable, Sendable, Equatable {
         self.panic = panic
         self.task = task
         self.frames = frames
+        self.frameModules = Array(repeating: nil, count: frames.count)
         self.exceptionRIP = exceptionRIP
         self.taint = taint
         self.uptime = uptime
@@ -60,7 +63,8 @@ public struct CrashFacts: Codable, Sendable, Equatable {
         facts.uptime = sysField("UPTIME", in: sys)
         let (task, frames, rip) = backtrace(outputs["traceback"] ?? "")
         facts.task = task
-        facts.frames = frames
+        facts.frames = frames.map(\.function)
+        facts.frameModules = frames.map(\.module)
         facts.exceptionRIP = rip
         facts.taint = Taint.extract(kernelLine: sysField("KERNEL", in: sys), log: log)
         facts.trigger = Trigger.describe(panic: facts.panic, log: log)
@@ -83,13 +87,14 @@ public struct CrashFacts: Codable, Sendable, Equatable {
     }
 
     /// The first task block of crash's `bt`: header, frame names, exception RIP.
-    static func backtrace(_ text: String) -> (Task?, [String], String?) {
+    static func backtrace(_ text: String) -> (Task?, [(function: String, module: String?)], String?) {
         let header = try! NSRegularExpression(
             pattern: #"^PID:\s*(\d+)\s+TASK:\s*([0-9a-fA-F]+)\s+CPU:\s*(\d+)\s+COMMAND:\s*"(.*)""#)
-        let frame = try! NSRegularExpression(pattern: #"^\s*#\d+\s+\[[0-9a-fA-F]+\]\s+(\S+)\s+at\s+[0-9a-fA-F]+"#)
+        let frame = try! NSRegularExpression(
+            pattern: #"^\s*#\d+\s+\[[0-9a-fA-F]+\]\s+(\S+)\s+at\s+[0-9a-fA-F]+(?:\s+\[([\w-]+)\])?"#)
         let exception = try! NSRegularExpression(pattern: #"\[exception RIP:\s*([^\]]+)\]"#)
         var task: Task?
-        var frames: [String] = []
+        var frames: [(function: String, module: String?)] = []
         var rip: String?
         for line in text.split(separator: "\n").map(String.init) {
             let range = NSRange(line.startIndex..., in: line)
@@ -101,7 +106,8 @@ public struct CrashFacts: Codable, Sendable, Equatable {
             }
             guard task != nil else { continue }
             if let match = frame.firstMatch(in: line, range: range), frames.count < frameLimit {
-                frames.append(RuleEngine.group(1, of: match, in: line))
+                let module = RuleEngine.group(2, of: match, in: line)
+                frames.append((RuleEngine.group(1, of: match, in: line), module.isEmpty ? nil : module))
             } else if rip == nil, let match = exception.firstMatch(in: line, range: range) {
                 rip = RuleEngine.group(1, of: match, in: line).trimmingCharacters(in: .whitespaces)
             }

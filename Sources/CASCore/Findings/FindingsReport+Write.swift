@@ -27,6 +27,12 @@ extension FindingsReport {
             record["findings"] = try JSONSerialization.jsonObject(with: encoder.encode(findings))
             record["crashFacts"] = try JSONSerialization.jsonObject(with: encoder.encode(facts))
             record["headline"] = headline
+            record["cause"] = cause ?? NSNull()
+            func object<T: Encodable>(_ value: T?) throws -> Any {
+                try value.map { try JSONSerialization.jsonObject(with: encoder.encode($0)) } ?? NSNull()
+            }
+            record["culprit"] = try object(culprit)
+            record["task"] = try object(task)
             let data = try JSONSerialization.data(
                 withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try Self.replace(jsonPath, with: data + Data("\n".utf8))
@@ -44,5 +50,27 @@ extension FindingsReport {
         } catch {
             throw .cannotWrite(path: path, reason: error.reason)
         }
+    }
+}
+
+extension FindingsReport {
+    private enum EncodedKeys: String, CodingKey {
+        case headline, cause, culprit, task, findings, facts
+    }
+
+    /// The report as `cas findings --json` prints it: `headline`, `cause`, `culprit`, `task` (null when
+    /// unknown), `findings` (the cause first) and `facts`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: EncodedKeys.self)
+        try container.encode(headline, forKey: .headline)
+        if let cause { try container.encode(cause, forKey: .cause) } else { try container.encodeNil(forKey: .cause) }
+        if let culprit {
+            try container.encode(culprit, forKey: .culprit)
+        } else {
+            try container.encodeNil(forKey: .culprit)
+        }
+        if let task { try container.encode(task, forKey: .task) } else { try container.encodeNil(forKey: .task) }
+        try container.encode(findings, forKey: .findings)
+        try container.encode(facts, forKey: .facts)
     }
 }

@@ -3,20 +3,34 @@ import Foundation
 /// The first-pass findings of one job: the facts always read, the rules that fired, and their text.
 public struct FindingsReport: Codable, Sendable, Equatable {
     public var facts: CrashFacts
-    /// Most severe first.
+    /// In ranked order (``RuleEngine/evaluate(_:outputs:logFile:)``): the first is the cause.
     public var findings: [Finding]
+    /// What went wrong: the first finding's headline text; nil when no rule fired.
+    public var cause: String?
+    /// Where: the function (and module) the cause happened in, when the kernel's report or crash's `bt` tells.
+    public var culprit: Culprit?
+    /// In which task: the one the cause names (the blocked task of a hung task report, the OOM victim), else
+    /// the crashing task.
+    public var task: CulpritTask?
 
-    public init(facts: CrashFacts, findings: [Finding]) {
+    public init(facts: CrashFacts, findings: [Finding], culprit: Culprit? = nil, task: CulpritTask? = nil) {
         self.facts = facts
         self.findings = findings
+        self.cause = findings.first?.headline
+        self.culprit = culprit
+        self.task = task ?? facts.task.map { CulpritTask(pid: $0.pid, command: $0.command, cpu: $0.cpu) }
     }
 
-    /// One line a mail subject or body can start with.
+    /// One line a mail subject or body can start with: cause, culprit, task.
+    ///
+    /// `NULL pointer dereference (write to 0000000000000020) in faulty_store_null [faulty] — PID 87
+    /// "kworker/0:1" on CPU 0`.
     public var headline: String {
-        let task = facts.task.map { " — \($0.summary)" } ?? ""
-        if let top = findings.first { return "\(top.severity.rawValue.uppercased()): \(top.headline)\(task)" }
-        if let panic = facts.panic { return "No known problem signature; panic: \(panic)\(task)" }
-        return "No known problem signature and no panic string found\(task)"
+        let task = self.task.map { " — \($0.summary)" } ?? ""
+        let place = culprit.map { " in \($0.short)" } ?? ""
+        if let cause { return "\(cause)\(place)\(task)" }
+        if let panic = facts.panic { return "No known problem signature; panic: \(panic)\(place)\(task)" }
+        return "No known problem signature and no panic string found\(place)\(task)"
     }
 
     /// The whole of findings.txt: headline, facts, then every finding most severe first.
@@ -26,8 +40,12 @@ public struct FindingsReport: Codable, Sendable, Equatable {
             guard let value, !value.isEmpty else { return }
             lines.append(label.padding(toLength: 15, withPad: " ", startingAt: 0) + value)
         }
+        fact("Cause:", cause)
+        fact("Culprit:", culprit?.summary)
+        if let stack = culprit?.stack, stack.count > 1 { fact("Its stack:", stack.joined(separator: " < ")) }
+        fact("Task:", task?.summary)
         fact("Panic:", facts.panic)
-        fact("Task:", facts.task?.summary)
+        if let crashing = facts.task, crashing.pid != task?.pid { fact("Panic task:", crashing.summary) }
         fact("Triggered by:", facts.trigger)
         fact("Exception RIP:", facts.exceptionRIP)
         fact("Backtrace:", facts.frames.isEmpty ? nil : facts.frames.joined(separator: " < "))
@@ -37,7 +55,7 @@ public struct FindingsReport: Codable, Sendable, Equatable {
         if findings.isEmpty {
             lines.append("No rule matched.")
         } else {
-            lines.append("Findings (most severe first):")
+            lines.append("Findings (the cause first):")
             for finding in findings {
                 let label = "[\(finding.severity.rawValue.uppercased())]".padding(
                     toLength: 11, withPad: " ", startingAt: 0)
@@ -68,7 +86,7 @@ public enum Findings {
         else { throw .noJobDirectory(jobDirectory) }
         let rules: [Rule]
         do { rules = try RuleSet.load(builtin: builtinRules, site: siteRules) } catch { throw .rules(error) }
-        let names = Set(rules.flatMap(\.files)).union(["sys", "traceback", "log"])
+        let names = Set(rules.flatMap(\.files)).union(["sys", "traceback", "log", "dmesg"])
         return evaluate(rules: rules, outputs: readOutputs(names, in: jobDirectory))
     }
 
@@ -81,9 +99,68 @@ public enum Findings {
         return report
     }
 
-    /// Evaluates `rules` over output texts by file name.
+    /// Evaluates `rules` over output texts by file name, then reads the culprit of the first finding.
     public static func evaluate(rules: [Rule], outputs: [String: String]) -> FindingsReport {
-        FindingsReport(facts: CrashFacts.extract(from: outputs), findings: RuleEngine.evaluate(rules, outputs: outputs))
+        let facts = CrashFacts.extract(from: outputs)
+        let logFile = kernelLog(in: outputs)
+        let findings = RuleEngine.evaluate(rules, outputs: outputs, logFile: logFile)
+        var culprit: Culprit?
+        var task: CulpritTask?
+        if let logFile, let line = findings.first?.logLine, let text = outputs[logFile] {
+            (culprit, task) = CulpritReader.read(lines: text.components(separatedBy: "\n"), start: line)
+            if let top = findings.first, isHardware(top) { culprit = nil }
+        }
+        // crash's `bt` is the panic task's: it tells the culprit only when the log has no report of the cause.
+        if culprit == nil, findings.first?.logLine == nil,
+            findings.first.map({ !isOutOfMemory($0) && !isHardware($0) }) ?? true
+        {
+            culprit = crashCulprit(facts, log: logFile.flatMap { outputs[$0] })
+        }
+        if let known = task, known.cpu == nil, let crashing = facts.task, crashing.pid == known.pid {
+            task?.cpu = crashing.cpu
+        }
+        return FindingsReport(facts: facts, findings: findings, culprit: culprit, task: task)
+    }
+
+    /// The name of the kernel log among the outputs: crash's `log`, else the `dmesg` read from the dump itself.
+    public static func kernelLog(in outputs: [String: String]) -> String? {
+        if let log = outputs["log"], !log.isEmpty { return "log" }
+        if let dmesg = outputs["dmesg"], !dmesg.isEmpty { return "dmesg" }
+        return nil
+    }
+
+    static func isOutOfMemory(_ finding: Finding) -> Bool {
+        finding.evidence.contains("invoked oom-killer") || finding.evidence.contains("Out of memory")
+    }
+
+    /// A machine check (the hardware's fault) or a sysrq crash (deliberate): no function is to blame.
+    static func isHardware(_ finding: Finding) -> Bool {
+        finding.evidence.contains("[Hardware Error]") || finding.evidence.contains("Trigger a crash")
+            || finding.evidence.contains("sysrq triggered crash")
+    }
+
+    /// The culprit from crash's `bt` when the log has none: the `Exception RIP` unless it is a reporting or
+    /// waiting function, else the first frame that is not.
+    static func crashCulprit(_ facts: CrashFacts, log: String?) -> Culprit? {
+        let taints = log.map { CulpritReader.moduleTaints($0.components(separatedBy: "\n")) } ?? [:]
+        func module(of function: String) -> String? {
+            facts.frames.indices.first { facts.frames[$0] == function }.flatMap { facts.frameModules[$0] }
+        }
+        if let rip = facts.exceptionRIP, let plus = rip.firstIndex(of: "+") {
+            let function = String(rip[..<plus])
+            if !CulpritReader.isInfrastructure(function) {
+                let module = module(of: function)
+                return Culprit(
+                    function: function, offset: String(rip[plus...]), module: module,
+                    moduleTaint: module.flatMap { taints[$0] }, source: "crash", stack: Array(facts.frames.prefix(6)))
+            }
+        }
+        guard let index = facts.frames.indices.first(where: { !CulpritReader.isInfrastructure(facts.frames[$0]) })
+        else { return nil }
+        let module = facts.frameModules[index]
+        return Culprit(
+            function: facts.frames[index], module: module, moduleTaint: module.flatMap { taints[$0] },
+            source: "crash", stack: Array(facts.frames.prefix(6)))
     }
 
     /// The text of each named output file that exists (invalid UTF-8 repaired, at most ``outputLimit`` bytes).

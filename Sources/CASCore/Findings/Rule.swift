@@ -13,6 +13,22 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
+/// What a rule's event is to the crash: the event itself, what follows from one, or background.
+///
+/// The headline is the first finding in ranked order: causes before consequences before context
+/// (see ``RuleEngine/evaluate(_:outputs:)``).
+public enum Role: String, Codable, Sendable, CaseIterable {
+    /// An event that can bring a kernel down on its own: an oops, a BUG, a lockup, OOM, an explicit panic.
+    case cause
+    /// What the kernel does after a cause: "Fatal exception", "panic_on_warn set", the oops header.
+    /// Headlines only when no cause fired.
+    case consequence
+    /// Background worth listing (taint notices, statistics); headlines only when nothing else fired.
+    case context
+
+    var rank: Int { Role.allCases.firstIndex(of: self)! }
+}
+
 /// One findings rule, as read from a rules file (see docs: "Rule format").
 ///
 /// A rule matches its `pattern` line by line in each of its output `files`; a line counts when the
@@ -38,6 +54,16 @@ public struct Rule: Sendable, Equatable {
     public var when: Condition?
     /// Where to read more (a KB article, a bug, kernel documentation).
     public var reference: String?
+    /// Cause, consequence or context; a rule without `role` is a cause.
+    public var role: Role
+    /// The headline text when this finding leads, rendered from its first counting line: `{N}` groups of
+    /// `pattern` then of `near`; `[…]` parts are left out when a group in them is empty.
+    public var headline: String?
+    /// A regular expression looked for in the lines just after the first counting line (up to
+    /// ``Rule/nearLines``); its groups follow the pattern's in `headline` (`#PF: supervisor write access`).
+    public var near: String?
+    /// Ranks before everything else when higher (default 0): a site's way to put its rule first.
+    public var priority: Int
     /// A site rule that switches off the built-in rule of the same ID.
     public var disabled: Bool
     /// `file:line` where the rule starts, for messages.
@@ -45,7 +71,8 @@ public struct Rule: Sendable, Equatable {
 
     public init(
         id: String, title: String, severity: Severity, files: [String], pattern: String, detail: String?,
-        unless: String?, minCount: Int, when: Condition?, reference: String?, disabled: Bool, origin: String
+        unless: String?, minCount: Int, when: Condition?, reference: String?, disabled: Bool, origin: String,
+        role: Role = .cause, headline: String? = nil, near: String? = nil, priority: Int = 0
     ) {
         self.id = id
         self.title = title
@@ -59,7 +86,14 @@ public struct Rule: Sendable, Equatable {
         self.reference = reference
         self.disabled = disabled
         self.origin = origin
+        self.role = role
+        self.headline = headline
+        self.near = near
+        self.priority = priority
     }
+
+    /// How many lines after the first counting line `near` is looked for.
+    public static let nearLines = 8
 
     /// A numeric comparison of one capture group with a constant.
     public struct Condition: Sendable, Equatable {

@@ -8,6 +8,7 @@ public enum RuleParser {
     /// The keys a rule section accepts.
     public static let keys = [
         "title", "severity", "files", "pattern", "detail", "unless", "min-count", "when", "reference", "disabled",
+        "role", "headline", "near", "priority",
     ]
 
     /// Parses the text of one rules file; `path` is used in messages and origins.
@@ -84,6 +85,34 @@ public enum RuleParser {
             let pattern = try required("pattern")
             let groups = disabled ? 0 : try compile(pattern, key: "pattern", path: path).numberOfCaptureGroups
             if let unless = values["unless"] { _ = try compile(unless.text, key: "unless", path: path) }
+            let nearGroups = try values["near"].map { near throws(RuleError) in
+                try compile(near.text, key: "near", path: path).numberOfCaptureGroups
+            } ?? 0
+            if let headline = values["headline"] {
+                for group in RuleEngine.placeholders(in: headline.text) where group > groups + nearGroups {
+                    throw .syntax(
+                        path: path, line: headline.line,
+                        message: "headline uses {\(group)} but pattern and near have \(groups + nearGroups) group(s)")
+                }
+            }
+            var role = Role.cause
+            if let text = values["role"] {
+                guard let parsed = Role(rawValue: text.text.lowercased()) else {
+                    throw .syntax(
+                        path: path, line: text.line,
+                        message: "bad role '\(text.text)': expected cause, consequence or context")
+                }
+                role = parsed
+            }
+            var priority = 0
+            if let text = values["priority"] {
+                guard let number = Int(text.text), (-1000...1000).contains(number) else {
+                    throw .syntax(
+                        path: path, line: text.line,
+                        message: "bad priority '\(text.text)': expected a whole number from -1000 to 1000")
+                }
+                priority = number
+            }
             if let detail = values["detail"] {
                 for group in RuleEngine.placeholders(in: detail.text) where group > groups {
                     throw .syntax(
@@ -122,7 +151,8 @@ public enum RuleParser {
             return Rule(
                 id: id, title: try required("title"), severity: severity ?? .info, files: files, pattern: pattern,
                 detail: values["detail"]?.text, unless: values["unless"]?.text, minCount: minCount, when: condition,
-                reference: values["reference"]?.text, disabled: disabled, origin: "\(path):\(line)")
+                reference: values["reference"]?.text, disabled: disabled, origin: "\(path):\(line)", role: role,
+                headline: values["headline"]?.text, near: values["near"]?.text, priority: priority)
         }
 
         private func flag(_ key: String, path: String) throws(RuleError) -> Bool {

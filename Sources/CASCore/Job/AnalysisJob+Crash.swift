@@ -25,8 +25,9 @@ extension AnalysisJob {
             arch: dumpArch, release: identity.release ?? match?.kernel.release ?? "unknown",
             jobDirectory: directory.path, caseID: request.caseId)
         let vmlinuxPath = directory.path + "/" + vmlinux
+        let prepared: CrashPreparation.Prepared
         do {
-            let prepared = try await CrashPreparation.prepare(
+            prepared = try await CrashPreparation.prepare(
                 snippetsDirectory: snippets, context: context, crash: crash, dump: dump, vmlinux: vmlinuxPath)
             for failure in prepared.snippetFailures { logger.warning("snippet skipped: \(failure)") }
         } catch {
@@ -35,14 +36,18 @@ extension AnalysisJob {
         let run = CrashRun(
             crash: crash, directory: directory.path, dump: dump, vmlinux: vmlinuxPath,
             timeoutSeconds: settings.crashTimeout)
+        let commands = Snippet.commands(in: prepared.input).filter { $0 != "exit" }
+        let outcome: CrashRunOutcome
         switch place {
         case .remote(let arch):
-            try await runRemote(arch: arch, input: "crash.in", output: "crash.out")
+            outcome = try await runRemoteResuming(arch: arch, commands: commands)
         case .local, .crash32:
             logger.info("running \(crash) on this host")
             report.server = ProcessInfo.processInfo.hostName
-            do { try await run.run() } catch { throw .wrap("analysing", error) }
+            do { outcome = try await run.runResuming(commands: commands) } catch { throw .wrap("analysing", error) }
         }
+        recordCommandFailures(outcome)
+        recordCommandErrors(commands)
         record.server = report.server
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
         for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
@@ -53,6 +58,88 @@ extension AnalysisJob {
                 logger.warning(
                     "-m: the kernel came from a debuginfod server; module debug files are not fetched from it")
             }
+        }
+    }
+
+    /// Says how much of the dump is missing (cut short, makedumpfile's incomplete flag, ELF segments past the
+    /// end), in the log and job.json (`dumpCompleteness`); such a job ends done with warnings.
+    func recordCompleteness(_ dumpPath: String) {
+        guard let completeness = DumpCompleteness.check(path: dumpPath), let problem = completeness.problem else {
+            return
+        }
+        logger.warning("\(problem); crash reads what is there, pages past the end read as errors")
+        report.exitStatus = ExitStatus.doneWithWarnings.rawValue
+        var entry: [String: Any] = [
+            "actualBytes": completeness.actualBytes, "missingBytes": completeness.missingBytes,
+            "incompleteFlag": completeness.incompleteFlag, "problem": problem,
+        ]
+        if let expected = completeness.expectedBytes { entry["expectedBytes"] = expected }
+        do { try JobJSON.merge(["dumpCompleteness": entry], into: directory.path) } catch {
+            logger.warning("cannot record the dump's completeness in job.json: \(error)")
+        }
+    }
+
+    /// Logs each crash command that did not complete, records them in job.json (`crashFailures`), and makes the
+    /// job end done with warnings (exit status 3) naming what is missing.
+    func recordCommandFailures(_ outcome: CrashRunOutcome) {
+        guard !outcome.failures.isEmpty else { return }
+        for failure in outcome.failures {
+            logger.warning("crash command failed, its output is missing: \(failure.summary)")
+        }
+        if outcome.attempts > 1 {
+            logger.warning("crash was started \(outcome.attempts) times to run the remaining commands (see crash.out)")
+        }
+        report.exitStatus = ExitStatus.doneWithWarnings.rawValue
+        let entries = outcome.failures.map { ["command": $0.command, "reason": $0.reason] }
+        do { try JobJSON.merge(["crashFailures": entries], into: directory.path) } catch {
+            logger.warning("cannot record the failed crash commands in job.json: \(error)")
+        }
+    }
+
+    /// Logs the errors crash printed for commands it went on after, and lists them in job.json (`crashErrors`):
+    /// these outputs are partial or empty, though the job is done.
+    func recordCommandErrors(_ commands: [String]) {
+        let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
+        let errors = CrashOutputs.commandErrors(in: crashOut, commands: commands)
+        guard !errors.isEmpty else { return }
+        for error in errors { logger.info("crash command error (its output is partial): \(error.summary)") }
+        let entries = errors.map { ["command": $0.command, "message": $0.reason] }
+        do { try JobJSON.merge(["crashErrors": entries], into: directory.path) } catch {
+            logger.warning("cannot record the crash command errors in job.json: \(error)")
+        }
+    }
+
+    /// Runs the batch on a server of `arch` over ssh, resuming after a command that ends crash, like a local run.
+    func runRemoteResuming(arch: String, commands: [String]) async throws(JobError) -> CrashRunOutcome {
+        let ssh = SSH(user: settings.casUser, options: settings.sshOptions, connectTimeout: settings.sshConnectTimeout)
+        let runner = RemoteRunner(ssh: ssh, store: store)
+        let directory = directory.path
+        let logger = logger
+        let server = ServerBox()
+        do {
+            let outcome = try await CrashResume.run(
+                commands: commands, directory: directory, timeoutSeconds: settings.crashTimeout
+            ) { input, output, timeout throws(CrashError) in
+                let command =
+                    "cd \(SSH.quote(directory)) && ./crash -s -i \(SSH.quote(input)) > \(SSH.quote(output)) 2>&1"
+                do {
+                    let outcome = try await runner.run(arch: arch, remoteCommand: command, timeout: timeout) {
+                        logger.info("\($0)")
+                    }
+                    server.set(outcome.server)
+                    return outcome.result
+                } catch {
+                    // No server, ssh refused…: not crash's failure; the job fails with the runner's own error.
+                    server.fail(error)
+                    throw .failed(summary: "\(error)", lastLines: "", output: directory + "/" + output)
+                }
+            }
+            report.server = server.get()
+            return outcome
+        } catch {
+            report.server = server.get()
+            if let remote = server.failure { throw .wrap("analysing", remote) }
+            throw .wrap("analysing", error)
         }
     }
 
@@ -126,4 +213,15 @@ extension AnalysisJob {
             for problem in problems { logger.warning("-m: \(problem)") }
         }
     }
+}
+
+/// The server a remote attempt ran on, carried out of the attempt closure.
+private final class ServerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    private var error: (any Error)?
+    func set(_ server: String) { lock.withLock { value = server } }
+    func get() -> String? { lock.withLock { value } }
+    func fail(_ error: any Error) { lock.withLock { self.error = error } }
+    var failure: (any Error)? { lock.withLock { error } }
 }

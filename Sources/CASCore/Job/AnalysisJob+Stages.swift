@@ -36,6 +36,7 @@ extension AnalysisJob {
         for conflict in identity.conflicts {
             logger.warning("the dump's sources disagree: \(Escaped.text(conflict))")
         }
+        recordCompleteness(dumpPath)
 
         enter(.locating)
         let match = try await timed("locating") { () throws(JobError) -> KernelMatch? in

@@ -33,7 +33,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         switch self {
         case .ok: "done"
         case .failure: "internal error"
-        case .doneWithWarnings: "done with warnings: some crash commands failed (see the log)"
+        case .doneWithWarnings: "done with warnings: crash commands failed or the dump is incomplete"
         case .usage: "usage error (bad option, bad ID or address)"
         case .badInput: "bad input: not a dump, corrupt, truncated, unsupported or unsafe archive"
         case .noInput: "input file missing or unreadable"

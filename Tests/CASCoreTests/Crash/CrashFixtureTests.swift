@@ -55,7 +55,7 @@ struct CrashFixtureTests {
         let outputs = CrashOutputs.list(directory: job)
         #expect(
             outputs.map(\.name) == [
-                "crash.out", "traceback", "sys", "log", "modules", "memory", "devices", "net", "mount", "ps", "blocked",
+                "crash.out", "sys", "log", "traceback", "modules", "memory", "devices", "net", "mount", "ps", "blocked",
             ])
         #expect(outputs.first { $0.name == "sys" }.map { $0.size > 1000 } == true)
         let backtrace = try #require(CrashOutputs.crashingBacktrace(directory: job))

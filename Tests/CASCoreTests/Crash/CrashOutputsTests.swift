@@ -45,4 +45,19 @@ import Testing
             CrashOutputs.warnings(in: out) == ["WARNING: kernel version inconsistency between vmlinux and dumpfile"])
         #expect(CrashOutputs.warnings(in: "no WARNING: here\n").isEmpty)
     }
+
+    @Test func commandErrorsAreTiedToTheirCommand() {
+        let out = """
+            bt: read of stack at fffffe0000014000 failed
+            dev: -d option not supported or applicable on this architecture or kernel
+            net: dev_base, dev_base_head or init_net do not exist!
+            ps: last-run timestamps do not exist in this kernel
+            WARNING: cannot read cpu_possible_map
+            crash: cannot resolve "init_task"
+            """
+        let errors = CrashOutputs.commandErrors(
+            in: out, commands: ["sys >> sys", "bt >> traceback", "dev -d >> devices", "net >> net", "ps -m | grep UN >> blocked"])
+        #expect(errors.map(\.command) == ["bt >> traceback", "dev -d >> devices", "net >> net", "ps -m | grep UN >> blocked"])
+        #expect(errors[1].reason == "dev: -d option not supported or applicable on this architecture or kernel")
+    }
 }

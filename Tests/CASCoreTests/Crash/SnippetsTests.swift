@@ -99,11 +99,11 @@ import Testing
         let texts = try snippets.map { try String(contentsOfFile: $0.path, encoding: .utf8) }
         #expect(
             CrashInput.text(snippets: texts) == """
-                bt >> traceback
-                bt -a >> traceback
                 sys >> sys
                 sys -c >> sys
                 log >> log
+                bt >> traceback
+                bt -a >> traceback
                 mod >> modules
                 kmem -i >> memory
                 kmem -s >> memory

@@ -12,7 +12,7 @@ struct FindingsReportTests {
         try Findings.evaluate(jobDirectory: job, siteRules: nil, builtinRules: rules).write(to: job)
         var record = try Self.record(job)
         #expect((record["findings"] as? [[String: Any]])?.count == 1)
-        #expect((record["headline"] as? String)?.hasPrefix("INFO: Crash triggered on purpose") == true)
+        #expect((record["headline"] as? String)?.hasPrefix("Crash triggered on purpose (sysrq 'c')") == true)
 
         try FindingsTestSupport.write(["log": "[ 1.0] nothing to see\n"], into: job)
         let report = try Findings.evaluate(jobDirectory: job, siteRules: nil, builtinRules: rules)
@@ -52,14 +52,15 @@ struct FindingsReportTests {
             reference: "https://docs.kernel.org/x")
         let report = FindingsReport(
             facts: CrashFacts(panic: "Kernel panic - not syncing: hung_task: blocked tasks"), findings: [finding])
-        #expect(report.headline == "ERROR: Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)")
+        #expect(report.headline == "Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)")
         #expect(
             report.summary == """
-                ERROR: Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)
+                Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)
 
+                Cause:         Hung tasks: a (PID 1), b (PID 2), c (PID 3) (+1 more)
                 Panic:         Kernel panic - not syncing: hung_task: blocked tasks
 
-                Findings (most severe first):
+                Findings (the cause first):
                 [ERROR]    hung-task: Hung tasks (4 lines in log)
                            a (PID 1), b (PID 2), c (PID 3), d (PID 4)
                            > INFO: task a:1 blocked for more than 120 seconds.

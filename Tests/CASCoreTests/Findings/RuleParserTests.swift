@@ -74,7 +74,49 @@ struct RuleParserTests {
             "x.rules:4: bad output file name '../etc/passwd' in files"
         ),
         ("[a]\ndisabled = maybe", "x.rules:2: bad disabled 'maybe': expected yes or no"),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = x\nrole = culprit",
+            "x.rules:6: bad role 'culprit': expected cause, consequence or context"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = (x)\nnear = (y)\nheadline = {3}",
+            "x.rules:7: headline uses {3} but pattern and near have 2 group(s)"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = x\nnear = (y",
+            "x.rules:6: near is not a valid regular expression: (y"
+        ),
+        (
+            "[a]\ntitle = t\nseverity = info\nfiles = log\npattern = x\npriority = high",
+            "x.rules:6: bad priority 'high': expected a whole number from -1000 to 1000"
+        ),
     ]
+
+    @Test("role, headline, near and priority are read")
+    func causeKeys() throws {
+        let text = """
+            [null]
+            title = NULL
+            severity = critical
+            files = log
+            pattern = NULL pointer dereference, address: (\\S+)
+            near = #PF: \\w+ (write|read) access
+            headline = NULL pointer dereference ([{2} at ]{1})
+            role = consequence
+            priority = 5
+            """
+        let rule = try #require(try RuleParser.parse(text, path: "x.rules").first)
+        #expect(rule.role == .consequence)
+        #expect(rule.priority == 5)
+        #expect(rule.near == "#PF: \\w+ (write|read) access")
+        #expect(rule.headline == "NULL pointer dereference ([{2} at ]{1})")
+        let findings = RuleEngine.evaluate(
+            [rule], outputs: ["log": "BUG: kernel NULL pointer dereference, address: 0000000000000010\n#PF: supervisor read access in kernel mode"])
+        #expect(findings.first?.cause == "NULL pointer dereference (read at 0000000000000010)")
+        let alone = RuleEngine.evaluate([rule], outputs: ["log": "BUG: kernel NULL pointer dereference, address: 10"])
+        #expect(alone.first?.cause == "NULL pointer dereference (10)", "an optional part with empty groups is left out")
+        #expect(alone.first?.logLine == 0)
+    }
 
     @Test("a bad rule file is an error naming file and line", arguments: errors)
     func reportsErrors(_ example: (text: String, message: String)) {
