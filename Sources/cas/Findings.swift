@@ -28,7 +28,8 @@ extension CAS {
                 if global.json {
                     try printJSON(report)
                 } else {
-                    print(report.summary, terminator: "")
+                    // Findings quote crash output and the dump's log: no control character reaches the terminal.
+                    print(Escaped.lines(report.summary), terminator: "")
                 }
             }
         }

@@ -24,7 +24,7 @@ extension CAS {
             try await reportingErrors("cas unpack") {
                 let settings = try global.loadSettings()
                 let record = try Identification.intake(file: file, jobDirectory: directory, settings: settings)
-                if global.json { try printJSON(record) } else { print(record.summary) }
+                if global.json { try printJSON(record) } else { print(Escaped.text(record.summary)) }
             }
         }
     }
