@@ -21,7 +21,7 @@ struct CAS: AsyncParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [Identify.self, Findings.self, Unpack.self]
+        subcommands: [Identify.self, Dmesg.self, Findings.self, Unpack.self]
     )
 
     /// Everything but the fast path (see main.swift): parses the command line and runs the command on the

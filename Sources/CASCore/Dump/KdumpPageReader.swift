@@ -2,7 +2,9 @@
 /// page's index among the stored pages, its `page_desc_t` (offset, size, flags, page_flags; 24 bytes)
 /// gives where the (possibly zlib-compressed) page lies.
 ///
-/// Used only to read `init_uts_ns` when the header's utsname is empty (QEMU writes only the machine).
+/// Used to read `init_uts_ns` when the header's utsname is empty (QEMU writes only the machine), and by
+/// ``KernelMemory`` for the kernel log. The number of dumped pages before each bitmap block is counted once
+/// and kept (``KdumpBitmapIndex``), so reading many pages costs one pass over the bitmap, not one per page.
 struct KdumpPageReader {
     /// Largest dumpable-bitmap prefix counted to find a page (covers 2^31 pages).
     static let maxBitmapScan = 256 << 20
@@ -11,6 +13,12 @@ struct KdumpPageReader {
 
     let reader: DumpReader
     let header: KdumpHeader
+    private let index = KdumpBitmapIndex()
+
+    init(reader: DumpReader, header: KdumpHeader) {
+        self.reader = reader
+        self.header = header
+    }
 
     private var blockSize: Int64 { Int64(header.blockSize) }
     private var bitmapStart: Int64 { (1 + Int64(header.subHeaderSize)) * blockSize }
@@ -23,18 +31,12 @@ struct KdumpPageReader {
         let dumpable = bitmapStart + bitmapLength / 2
         let byteIndex = Int64(pfn / 8)
         guard byteIndex < bitmapLength / 2, byteIndex < Self.maxBitmapScan else { return nil }
-        var index: Int64 = 0
-        var position: Int64 = 0
-        while position < byteIndex {
-            let count = Int(min(Int64(1 << 20), byteIndex - position))
-            let chunk = try reader.read(at: dumpable + position, count: count, what: "dumpable bitmap")
-            index += Int64(chunk.reduce(0) { $0 + $1.nonzeroBitCount })
-            position += Int64(count)
+        guard let (before, last) = try index.count(before: byteIndex, bitmapAt: dumpable, reader: reader) else {
+            return nil
         }
-        let last = try reader.read(at: dumpable + byteIndex, count: 1, what: "dumpable bitmap")[0]
         let bit = UInt8(pfn % 8)
         guard last & (1 << bit) != 0 else { return nil }
-        index += Int64((last & ((1 << bit) - 1)).nonzeroBitCount)
+        let index = before + Int64((last & ((1 << bit) - 1)).nonzeroBitCount)
         let descriptor = HeaderBytes(
             try reader.read(
                 at: descriptorsStart + index * Int64(Self.descriptorSize), count: Self.descriptorSize,
@@ -64,5 +66,39 @@ struct KdumpPageReader {
             address &+= UInt64(take)
         }
         return result
+    }
+}
+
+/// The dumpable bitmap's running counts: how many pages were dumped before each 4 KiB block of the bitmap,
+/// filled as far as the furthest page asked for, and the last block read kept for neighbouring pages.
+final class KdumpBitmapIndex {
+    static let blockBytes: Int64 = 4096
+
+    /// `cumulative[i]`: set bits in the bitmap's bytes before block `i`.
+    private var cumulative: [Int64] = [0]
+    private var cachedBlock: (number: Int64, bytes: [UInt8])?
+
+    /// The set bits before bitmap byte `byteIndex`, and that byte; nil when the bitmap ends before it.
+    func count(before byteIndex: Int64, bitmapAt start: Int64, reader: DumpReader) throws(DumpError)
+        -> (Int64, UInt8)?
+    {
+        let block = byteIndex / Self.blockBytes
+        while Int64(cumulative.count) <= block {
+            let number = Int64(cumulative.count - 1)
+            let bytes = try self.block(number, bitmapAt: start, reader: reader)
+            cumulative.append(cumulative[cumulative.count - 1] + Int64(bytes.reduce(0) { $0 + $1.nonzeroBitCount }))
+        }
+        let bytes = try self.block(block, bitmapAt: start, reader: reader)
+        let within = Int(byteIndex - block * Self.blockBytes)
+        guard within < bytes.count else { return nil }
+        let before = bytes[..<within].reduce(0) { $0 + $1.nonzeroBitCount }
+        return (cumulative[Int(block)] + Int64(before), bytes[within])
+    }
+
+    private func block(_ number: Int64, bitmapAt start: Int64, reader: DumpReader) throws(DumpError) -> [UInt8] {
+        if let cachedBlock, cachedBlock.number == number { return cachedBlock.bytes }
+        let bytes = try reader.readUpTo(at: start + number * Self.blockBytes, count: Int(Self.blockBytes))
+        cachedBlock = (number, bytes)
+        return bytes
     }
 }
