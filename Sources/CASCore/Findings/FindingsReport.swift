@@ -68,8 +68,11 @@ public enum Findings {
         else { throw .noJobDirectory(jobDirectory) }
         let rules: [Rule]
         do { rules = try RuleSet.load(builtin: builtinRules, site: siteRules) } catch { throw .rules(error) }
-        let names = Set(rules.flatMap(\.files)).union(["sys", "traceback", "log"])
-        return evaluate(rules: rules, outputs: readOutputs(names, in: jobDirectory))
+        let names = Set(rules.flatMap(\.files)).union(["sys", "traceback", "log", "dmesg"])
+        var outputs = readOutputs(names, in: jobDirectory)
+        // Before crash has run (or when it cannot), the log CAS read from the dump itself stands in for `log`.
+        if outputs["log"] == nil, let dmesg = outputs["dmesg"] { outputs["log"] = dmesg }
+        return evaluate(rules: rules, outputs: outputs)
     }
 
     /// Evaluates the rules on the job and writes findings.txt and job.json: what the job pipeline calls
