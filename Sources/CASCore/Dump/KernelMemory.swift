@@ -22,6 +22,8 @@ final class KernelMemory {
     private let backend: Backend
     private var translator: KernelAddressTranslator
     private var cache: [CacheKey: [UInt8]] = [:]
+    /// Virtual pages known to be absent, so a walk over a missing array does not translate them again.
+    private var missing: Set<UInt64> = []
 
     private struct CacheKey: Hashable {
         var physical: Bool
@@ -106,6 +108,17 @@ final class KernelMemory {
 
     /// The page at page-aligned virtual address `address`.
     private func virtualPage(_ address: UInt64) throws(DumpError) -> [UInt8]? {
+        let number = address / UInt64(pageSize)
+        if missing.contains(number) { return nil }
+        let page = try findVirtualPage(address)
+        if page == nil {
+            if missing.count >= 1 << 16 { missing.removeAll(keepingCapacity: true) }
+            missing.insert(number)
+        }
+        return page
+    }
+
+    private func findVirtualPage(_ address: UInt64) throws(DumpError) -> [UInt8]? {
         if case .elf(let segments) = backend {
             let key = CacheKey(physical: false, page: address / UInt64(pageSize))
             if let page = cache[key] { return page }
