@@ -56,7 +56,9 @@ enum PrintkLogBuffer {
         var wrapped = false
         let headerSize = UInt64(header.size)
         // Each step moves on by at least a header, and the walk wraps at most once.
-        for _ in 0...(2 * length / headerSize + 2) where index != next {
+        var steps = 2 * length / headerSize + 2
+        while index != next, steps > 0 {
+            steps -= 1
             guard index + headerSize <= length, let bytes = try memory.read(buffer &+ index, count: header.size) else {
                 log.skipped += 1
                 break
