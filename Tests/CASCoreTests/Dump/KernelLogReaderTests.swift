@@ -124,6 +124,17 @@ import Testing
         #expect(log.records.map(\.callerText) == (headerSize == 24 ? ["T1", "C1", "T123", "T1"] : [nil, nil, nil, nil]))
     }
 
+    /// A 1 GiB `log_buf_len` with a few records: the walk stops at log_next_idx, not at its bound.
+    @Test func largeLogBufferStopsAtTheNextIndex() throws {
+        var image = PrintkImage(bigEndian: false) { Self.kernelMap + $0 }
+        let info = image.writeLogBuffer(Self.entries, length: 1 << 30, first: 0, headerSize: 16)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let log = try read(image.elf(info: info, machine: Self.x86))
+        #expect(log.text == PrintkImage.lines(Self.entries))
+        #expect(clock.now - start < .seconds(2))
+    }
+
     @Test func bigEndianLogBuffer() throws {
         var image = PrintkImage(bigEndian: true) { $0 }
         let info = image.writeLogBuffer(Self.entries, length: 512, first: 0, headerSize: 24)
