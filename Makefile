@@ -134,7 +134,7 @@ robustness: deps
 # Leak detection is off: Foundation's NSRegularExpression leaks its C buffer on an invalid pattern (not ours).
 FUZZ_RUNS ?= 1000000
 FUZZ_SECONDS ?= 2400
-FUZZ_TARGETS ?= dump ini rpm deb
+FUZZ_TARGETS ?= dump ini rpm deb dmesg
 FUZZ_BIN = .build/fuzz/release/CASFuzz
 fuzz-build:
 	$(SWIFT) build -c release --scratch-path .build/fuzz --product CASFuzz -Xswiftc -sanitize=fuzzer,address \

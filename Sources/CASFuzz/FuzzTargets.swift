@@ -7,13 +7,15 @@ import CASCore
 #endif
 
 /// The parsers the fuzzer can drive, by name (`CAS_FUZZ_TARGET`, default `dump`):
-/// `dump` (dump headers), `ini` (INIFile + Settings.parse), `rpm` (RPMHeader + RPMPackage), `deb` (ar/deb).
+/// `dump` (dump headers), `ini` (INIFile + Settings.parse), `rpm` (RPMHeader + RPMPackage), `deb` (ar/deb),
+/// `dmesg` (the kernel log reader: VMCOREINFO, the printk buffers, the address translation).
 enum FuzzTargets {
     static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "dump": fuzzDump,
         "ini": fuzzINI,
         "rpm": fuzzRPM,
         "deb": fuzzDeb,
+        "dmesg": fuzzDmesg,
     ]
 
     static let selected: @Sendable ([UInt8]) -> Void = {

@@ -11,7 +11,10 @@ struct CAS: AsyncParsableCommand {
             cas -i ID -f FILE unpacks FILE (a dump, or any tar/zip/gz/bz2/xz/zst wrapping of one, nested), \
             identifies the kernel from the dump's own headers, finds the matching debug vmlinux in the index \
             built by 'cas-admin -b', runs crash with the standard commands (Snippets/), splits the outputs into \
-            files, writes first findings, and mails the results to every -e address.
+            files, writes first findings, and mails the results to every -e address. Right after identifying, the \
+            kernel log is read from the dump itself into 'dmesg' (as 'cas dmesg' prints it) with first findings \
+            from it, so a job that then finds no debuginfo (69), no server (76) or fails in crash (70) still \
+            ends (state partial) with the log and the findings.
 
             The job lands in <workDirectory>/<ID>/<YYYY.MM.DD.HH.MM.SS>/, with <ID>/latest pointing at it; \
             './crash' there opens an interactive session.
@@ -21,7 +24,7 @@ struct CAS: AsyncParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [Identify.self, Findings.self, Unpack.self]
+        subcommands: [Identify.self, Dmesg.self, Findings.self, Unpack.self]
     )
 
     /// Everything but the fast path (see main.swift): parses the command line and runs the command on the

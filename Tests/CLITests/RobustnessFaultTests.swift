@@ -147,7 +147,8 @@ struct RobustnessFaultTests {
         default: #expect(message.contains("signal") || message.contains("killed"), "\(result.stderr)")
         }
         let row = try #require(Robustness.jobs(base, caseId: "bad-\(how)").first)
-        #expect(row.state == .failed && row.step == "analysing")
+        // Partial: crash failed, but the job has the dump's own kernel log and the findings from it.
+        #expect(row.state == .partial && row.step == "analysing")
     }
 
     // MARK: a broken database

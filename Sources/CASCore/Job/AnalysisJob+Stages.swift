@@ -37,6 +37,7 @@ extension AnalysisJob {
             logger.warning("the dump's sources disagree: \(Escaped.text(conflict))")
         }
         recordCompleteness(dumpPath)
+        writeKernelLog(dumpPath: dumpPath, name: intake.dump, identity: identity)
 
         enter(.locating)
         let match = try await timed("locating") { () throws(JobError) -> KernelMatch? in
@@ -68,6 +69,38 @@ extension AnalysisJob {
             CrashOutputs.list(directory: directory.path).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
         save()
         writeFindings()
+    }
+
+    /// The kernel log read from the dump itself (`dmesg`) and the first findings from it, before locating
+    /// the debuginfo: with no debuginfo, no server or crash failing, the job still ends with both. A log
+    /// that cannot be read is logged, never fatal.
+    func writeKernelLog(dumpPath: String, name: String, identity: KernelIdentity) {
+        do {
+            let source = try FileByteSource(path: dumpPath)
+            let log = try KernelLogReader.read(source, name: name, identity: identity)
+            try Self.createNew(directory.path + "/" + JobLayout.dmesg, Array(log.text.utf8))
+            let skipped = log.skipped > 0 ? ", \(log.skipped) skipped" : ""
+            logger.info("kernel log: \(log.records.count) records (\(log.layout)\(skipped)) in \(JobLayout.dmesg)")
+            hasKernelLog = true
+        } catch {
+            logger.warning("kernel log not read from the dump: \(error)")
+            return
+        }
+        writeFindings()
+    }
+
+    /// Writes `bytes` to `path`, which must not exist yet (never through a file or link already there).
+    static func createNew(_ path: String, _ bytes: [UInt8]) throws(JobError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw .cannotCreate(path, String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw .cannotCreate(path, String(cString: strerror(errno))) }
+            done += n
+        }
     }
 
     /// First-pass findings; a broken site rule file is logged, it does not undo a finished analysis.

@@ -34,6 +34,9 @@ public final class AnalysisJob: @unchecked Sendable {
     private let logToken: LogFileToken?
     var cacheLock: DirectoryLock?
     let mailer: Mailer?
+    /// Set once `dmesg` (the dump's own kernel log) is written: a later failure to locate the debuginfo, to
+    /// find a server or to run crash then ends the job `.partial` rather than `.failed`.
+    var hasKernelLog = false
     /// The text of `findings.txt`, for the mail.
     public internal(set) var findingsSummary: String?
 
@@ -130,11 +133,15 @@ public final class AnalysisJob: @unchecked Sendable {
             status = error.exitStatus
         }
         logger.error("\(step) failed: \(message)")
-        report.state = JobRecord.State.failed.rawValue
+        // The exit status stays the specific one; the state says the job still has the log and findings.
+        let partial = hasKernelLog && [.noDebuginfo, .noServer, .crashFailed].contains(status)
+        if partial { logger.info("partial: the dump's own kernel log is in \(JobLayout.dmesg), findings in \(JobLayout.findings)") }
+        let state: JobRecord.State = partial ? .partial : .failed
+        report.state = state.rawValue
         report.step = step
         report.error = message
         report.exitStatus = status.rawValue
-        record.state = .failed
+        record.state = state
         record.step = step
         record.error = message
     }

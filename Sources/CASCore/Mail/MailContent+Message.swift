@@ -63,6 +63,9 @@ extension MailContent {
             if let server { lines.append("Server: \(server)") }
             lines += ["", "What to do next:"] + advice(step: step)
             if let crashOutLine { lines += ["", crashOutLine] }
+            // A job that stopped after reading the dump's own kernel log (dmesg) still has first findings.
+            lines += section("Findings from the dump's own kernel log (findings.txt)", outputs.findings)
+            lines += section("Kernel log, last 100 lines", outputs.logTail)
             lines += section("End of the job log (\(caseId).log)", outputs.processLogTail)
         }
         // Findings, outputs and errors carry text from the dump and the upload: no control character passes.

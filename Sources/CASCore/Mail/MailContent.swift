@@ -46,8 +46,10 @@ public struct MailContent: Sendable, Equatable {
         public var traceback: String?
         /// The `sys` output.
         public var sys: String?
-        /// The last lines of the kernel log (`log`).
+        /// The last lines of the kernel log (crash's `log`, else `dmesg` read from the dump by CAS).
         public var logTail: String?
+        /// `findings.txt`, for a job that ended before crash ran (its findings come from `dmesg`).
+        public var findings: String?
         /// The last lines of the process log (`<ID>.log`), for failure mails.
         public var processLogTail: String?
         /// `crash.out` when present: its path, size, and its bytes when within the attachment limit.
@@ -66,7 +68,7 @@ public struct MailContent: Sendable, Equatable {
 
         public static func == (a: Outputs, b: Outputs) -> Bool {
             a.traceback == b.traceback && a.sys == b.sys && a.logTail == b.logTail
-                && a.processLogTail == b.processLogTail
+                && a.processLogTail == b.processLogTail && a.findings == b.findings
                 && a.crashOut?.path == b.crashOut?.path && a.crashOut?.size == b.crashOut?.size
                 && a.crashOut?.data == b.crashOut?.data
         }
@@ -80,7 +82,8 @@ public struct MailContent: Sendable, Equatable {
             var outputs = Outputs()
             outputs.traceback = text(directory + "/traceback")
             outputs.sys = text(directory + "/sys")
-            outputs.logTail = text(directory + "/log").map { lastLines($0, logLines) }
+            outputs.logTail = (text(directory + "/log") ?? text(directory + "/dmesg")).map { lastLines($0, logLines) }
+            outputs.findings = text(directory + "/findings.txt")
             outputs.processLogTail = text(directory + "/\(caseId).log").map { lastLines($0, 20) }
             let crashOut = directory + "/crash.out"
             if let size = FileSystem.size(crashOut) {

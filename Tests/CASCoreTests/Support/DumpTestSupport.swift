@@ -25,11 +25,23 @@ actor DumpFixtures {
         return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures/kernel-6.1.192-tiny")
     }
 
-    /// Path of the decompressed fixture `name` (e.g. "vmcore.elf").
-    func path(_ name: String) async throws -> String {
-        if let task = tasks[name] { return try await task.value }
-        let source = Self.sourceDirectory.appendingPathComponent(name + ".xz").path
-        let destination = directory.appendingPathComponent(name).path
+    /// The crash-classes dumps (another kernel, one dump per crash class), beside `sourceDirectory`.
+    static var classesDirectory: URL {
+        sourceDirectory.deletingLastPathComponent().appendingPathComponent("crash-classes-6.1.192-tiny")
+    }
+    static let classes = [
+        "bug", "divzero", "gpf", "hungtask", "listcorrupt", "null", "oom", "panic", "softlockup", "stackoverflow",
+        "warn",
+    ]
+
+    /// Path of the decompressed fixture `name` (e.g. "vmcore.elf"); `classes`: of the crash-classes set
+    /// (e.g. "null.kdump-d31", "vmlinux").
+    func path(_ name: String, classes: Bool = false) async throws -> String {
+        let key = (classes ? "classes-" : "") + name
+        if let task = tasks[key] { return try await task.value }
+        let source = (classes ? Self.classesDirectory : Self.sourceDirectory)
+            .appendingPathComponent(name + ".xz").path
+        let destination = directory.appendingPathComponent(key).path
         let directory = self.directory
         let task = Task<String, any Error> {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,7 +49,7 @@ actor DumpFixtures {
             guard result.succeeded else { throw FixtureError(text: "xz -dc \(source): \(result.summary)") }
             return destination
         }
-        tasks[name] = task
+        tasks[key] = task
         return try await task.value
     }
 }
