@@ -14,10 +14,12 @@ enum ELFAddressMap {
         return lookup(physical, length: length, in: loads, start: \.paddr)
     }
 
-    private static func lookup(
+    /// The file offset of `length` bytes at `address` (a virtual or physical address, as `start` says) in
+    /// the PT_LOAD segment holding all of them.
+    static func lookup(
         _ address: UInt64, length: Int, in loads: [ELFSegment], start: KeyPath<ELFSegment, UInt64>
     ) -> Int64? {
-        for segment in loads where segment.filesz > 0 {
+        for segment in loads where segment.type == ELFSegment.ptLoad && segment.filesz > 0 {
             let base = segment[keyPath: start]
             guard address >= base, address - base <= segment.filesz,
                 segment.filesz - (address - base) >= UInt64(length)

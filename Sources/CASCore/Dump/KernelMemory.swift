@@ -122,7 +122,7 @@ final class KernelMemory {
         if case .elf(let segments) = backend {
             let key = CacheKey(physical: false, page: address / UInt64(pageSize))
             if let page = cache[key] { return page }
-            if let offset = Self.lookup(address, length: pageSize, in: segments, start: \.vaddr) {
+            if let offset = ELFAddressMap.lookup(address, length: pageSize, in: segments, start: \.vaddr) {
                 let page = try reader.readUpTo(at: offset, count: pageSize)
                 guard page.count == pageSize else { return nil }
                 store(page, key)
@@ -141,7 +141,7 @@ final class KernelMemory {
         switch backend {
         case .elf(let segments):
             let (physical, overflow) = frame.multipliedReportingOverflow(by: UInt64(pageSize))
-            guard !overflow, let offset = Self.lookup(physical, length: pageSize, in: segments, start: \.paddr) else {
+            guard !overflow, let offset = ELFAddressMap.lookup(physical, length: pageSize, in: segments, start: \.paddr) else {
                 return nil
             }
             let bytes = try reader.readUpTo(at: offset, count: pageSize)
@@ -170,21 +170,5 @@ final class KernelMemory {
     private func store(_ page: [UInt8], _ key: CacheKey) {
         if cache.count >= Self.cachedPages { cache.removeAll(keepingCapacity: true) }
         cache[key] = page
-    }
-
-    /// The file offset of `length` bytes at `address` in the segment holding all of them.
-    private static func lookup(
-        _ address: UInt64, length: Int, in segments: [ELFSegment], start: KeyPath<ELFSegment, UInt64>
-    ) -> Int64? {
-        for segment in segments where segment.type == ELFSegment.ptLoad && segment.filesz > 0 {
-            let base = segment[keyPath: start]
-            guard address >= base, address - base <= segment.filesz,
-                segment.filesz - (address - base) >= UInt64(length)
-            else { continue }
-            let offset = segment.offset.addingReportingOverflow(address - base)
-            guard !offset.overflow, offset.partialValue <= DumpReader.maxOffset else { return nil }
-            return Int64(offset.partialValue)
-        }
-        return nil
     }
 }
