@@ -35,6 +35,16 @@ struct CASAdmin: AsyncParsableCommand {
 
     @OptionGroup var retention: Retention
 
+    // The word forms' own options, so that the flag forms take them too (`-b --full`, `-p --yes`).
+    @Flag(help: "With -b: re-read every package, not only new and changed ones.")
+    var full = false
+
+    @Flag(help: "With -p: list what would be removed and the space freed; change nothing.")
+    var dryRun = false
+
+    @Flag(help: "With -p: do not ask for confirmation on a terminal.")
+    var yes = false
+
     @OptionGroup var global: GlobalOptions
 
     /// Cross-flag checks. `-d` is also an option of `purge`, and ArgumentParser validates this root command
@@ -47,16 +57,18 @@ struct CASAdmin: AsyncParsableCommand {
     func validateFlagForm() throws {
         if retention.days != nil, !purge { throw ValidationError("-d/--days goes with -p/--purge") }
         if prefetching.prefetch != nil, !build { throw ValidationError("--prefetch goes with -b/--build") }
+        if full, !build { throw ValidationError("--full goes with -b/--build") }
+        if dryRun || yes, !purge { throw ValidationError("\(dryRun ? "--dry-run" : "--yes") goes with -p/--purge") }
     }
 
     func run() async throws {
         try validateFlagForm()
         if build {
-            try await Build.perform(global: global, full: false, prefetch: prefetching.prefetch)
+            try await Build.perform(global: global, full: full, prefetch: prefetching.prefetch)
         } else if server {
             try await Servers.perform(global: global)
         } else if purge {
-            try await Purge.perform(global: global, days: retention.days, dryRun: false, yes: false)
+            try await Purge.perform(global: global, days: retention.days, dryRun: dryRun, yes: yes)
         } else {
             throw CleanExit.helpRequest(self)
         }

@@ -78,6 +78,15 @@ struct CommandLineParseTests {
         #expect(server.server && server.global.verbose)
         let build = try #require(CASAdmin.parseAsRoot(["--build"]) as? CASAdmin)
         #expect(build.build)
+        // The flag forms take their word forms' options.
+        let full = try #require(CASAdmin.parseAsRoot(["-b", "--full"]) as? CASAdmin)
+        #expect(full.build && full.full)
+        try full.validateFlagForm()
+        let yes = try #require(CASAdmin.parseAsRoot(["-p", "--yes", "--dry-run"]) as? CASAdmin)
+        #expect(yes.purge && yes.yes && yes.dryRun)
+        try yes.validateFlagForm()
+        let misplaced = try #require(CASAdmin.parseAsRoot(["-s", "--full"]) as? CASAdmin)
+        #expect(throws: ValidationError.self) { try misplaced.validateFlagForm() }
     }
 
     @Test func adminWordForms() throws {
