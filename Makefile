@@ -119,6 +119,7 @@ bench: release
 	Scripts/bench-index
 	Scripts/bench-purge 10000 5
 	Scripts/bench-job 3
+	Scripts/bench-debuginfod 3
 
 # Concurrency and fault suites (real jobs, kills, tmpfs, as root where needed); last line "N passed, N failed".
 robustness: deps
