@@ -21,15 +21,18 @@ extension CASAdmin {
         @Flag(help: "Re-read every package, not only new and changed ones.")
         var full = false
 
+        @Flag(help: "Empty the index when 'kernels' holds no package (refused otherwise: an unmounted share).")
+        var allowEmpty = false
+
         @OptionGroup var prefetching: Prefetching
 
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            try await Self.perform(global: global, full: full, prefetch: prefetching.prefetch)
+            try await Self.perform(global: global, full: full, allowEmpty: allowEmpty, prefetch: prefetching.prefetch)
         }
 
-        static func perform(global: GlobalOptions, full: Bool, prefetch: Int?) async throws {
+        static func perform(global: GlobalOptions, full: Bool, allowEmpty: Bool = false, prefetch: Int?) async throws {
             global.bootstrapLogging()
             try await reportingErrors("cas-admin") {
                 let settings = try global.loadSettings()
@@ -38,7 +41,7 @@ extension CASAdmin {
                 let store = try Store(path: settings.database)
                 let terminal = isatty(STDERR_FILENO) == 1
                 let indexer = DebuginfoIndexer(settings: settings, store: store)
-                let report = try await indexer.build(full: full) { done, total in
+                let report = try await indexer.build(full: full, allowEmpty: allowEmpty) { done, total in
                     guard terminal, done == total || done % 25 == 0 else { return }
                     FileHandle.standardError.write(Data("\r\u{1b}[Kreading packages: \(done)/\(total)".utf8))
                     if done == total { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }

@@ -39,6 +39,9 @@ struct CASAdmin: AsyncParsableCommand {
     @Flag(help: "With -b: re-read every package, not only new and changed ones.")
     var full = false
 
+    @Flag(help: "With -b: empty the index when 'kernels' holds no package.")
+    var allowEmpty = false
+
     @Flag(help: "With -p: list what would be removed and the space freed; change nothing.")
     var dryRun = false
 
@@ -57,14 +60,16 @@ struct CASAdmin: AsyncParsableCommand {
     func validateFlagForm() throws {
         if retention.days != nil, !purge { throw ValidationError("-d/--days goes with -p/--purge") }
         if prefetching.prefetch != nil, !build { throw ValidationError("--prefetch goes with -b/--build") }
-        if full, !build { throw ValidationError("--full goes with -b/--build") }
+        if full || allowEmpty, !build {
+            throw ValidationError("\(full ? "--full" : "--allow-empty") goes with -b/--build")
+        }
         if dryRun || yes, !purge { throw ValidationError("\(dryRun ? "--dry-run" : "--yes") goes with -p/--purge") }
     }
 
     func run() async throws {
         try validateFlagForm()
         if build {
-            try await Build.perform(global: global, full: full, prefetch: prefetching.prefetch)
+            try await Build.perform(global: global, full: full, allowEmpty: allowEmpty, prefetch: prefetching.prefetch)
         } else if server {
             try await Servers.perform(global: global)
         } else if purge {

@@ -40,6 +40,24 @@ struct DebuginfoCLITests {
             rows.allSatisfy { $0["release"] as? String == DebuginfoCLI.release && $0["arch"] as? String == "x86_64" })
     }
 
+    @Test("an emptied kernels directory (an unmounted share) keeps the index; --allow-empty clears it")
+    func emptyKernelsKeepsTheIndex() throws {
+        try #require(DebuginfoCLI.hasTool("rpmbuild"))
+        let base = try DebuginfoCLI.tree()
+        let rpm = try DebuginfoCLI.package("rpm", "xz")
+        let indexed = base + "/kernels/" + (rpm as NSString).lastPathComponent
+        try FileManager.default.copyItem(atPath: rpm, toPath: indexed)
+        #expect(try DebuginfoCLI.run(["-b"], base: base).status == 0)
+        try FileManager.default.removeItem(atPath: indexed)
+        let refused = try DebuginfoCLI.run(["-b"], base: base)
+        #expect(refused.status == ExitStatus.noInput.rawValue, "\(refused.stderr)")
+        #expect(refused.stderr.contains("holds no packages, but the index has 1") && refused.stderr.contains("--allow-empty"))
+        let kept = try DebuginfoCLI.run(["list", "kernels", "--json"], base: base)
+        #expect(kept.stdout.contains(DebuginfoCLI.release), "the index was emptied")
+        let cleared = try DebuginfoCLI.run(["-b", "--allow-empty"], base: base)
+        #expect(cleared.status == 0 && cleared.stdout.hasPrefix("0 packages: 0 new, 0 changed, 1 removed"), "\(cleared.stdout)")
+    }
+
     @Test("a deb made with plain dpkg-deb --build (no md5sums) is indexed from its data.tar; one without a vmlinux is counted and listed with -v")
     func debWithoutMd5sums() throws {
         try #require(DebuginfoCLI.hasTool("dpkg-deb"))

@@ -74,15 +74,18 @@ public struct DebuginfoIndexer: Sendable {
     }
 
     /// Runs one build; `full` re-reads every package; `progress(done, total)` is called as packages are read.
-    public func build(full: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(IndexError)
-        -> Report
-    {
+    /// A `kernels` directory with no package in it while the index lists some is refused (an unmounted share
+    /// would otherwise empty the index) unless `allowEmpty`.
+    public func build(
+        full: Bool = false, allowEmpty: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws(IndexError) -> Report {
         let start = Date()
         var report = Report()
         let found = try PackageWalker.candidates(
             root: settings.kernels, rpmFilter: settings.rpmFilter, debFilter: settings.debFilter)
         let stamps: [String: PackageStamp]
         do { stamps = try store.packageStamps() } catch { throw .store(error) }
+        if found.isEmpty, !stamps.isEmpty, !allowEmpty { throw .emptyKernels(settings.kernels, indexed: stamps.count) }
         var work: [PackageWalker.Candidate] = []
         for candidate in found {
             if !full, let stamp = stamps[candidate.path], stamp.size == candidate.size, stamp.mtime == candidate.mtime {

@@ -61,12 +61,17 @@ public enum PackageWalker {
 /// A failure of the index build as a whole (a single package's failure is a ``PackageError``).
 public enum IndexError: CASError {
     case noKernelsDirectory(String, String)
+    /// `kernels` holds no package while the index lists some from it: an unmounted share, most likely.
+    case emptyKernels(String, indexed: Int)
     case store(StoreError)
 
     public var description: String {
         switch self {
         case .noKernelsDirectory(let path, let why):
             "kernels directory \(path): \(why) (set 'kernels' in [settings] to the debuginfo package tree)"
+        case .emptyKernels(let path, let indexed):
+            "kernels directory \(path) holds no packages, but the index has \(indexed) from it (an unmounted share?); "
+                + "nothing was removed. Mount it, or run 'cas-admin -b --allow-empty' to empty the index"
         case .store(let error): error.description
         }
     }
@@ -74,6 +79,7 @@ public enum IndexError: CASError {
     public var exitStatus: ExitStatus {
         switch self {
         case .noKernelsDirectory: .configuration
+        case .emptyKernels: .noInput
         case .store(let error): error.exitStatus
         }
     }
