@@ -81,7 +81,7 @@ public struct MailContent: Sendable, Equatable {
         public static func read(directory: String, caseId: String, attachLimit: Int64, logLines: Int = 100) -> Outputs {
             var outputs = Outputs()
             outputs.traceback = text(directory + "/traceback")
-            outputs.sys = text(directory + "/sys")
+            outputs.sys = text(directory + "/sys").map(systemSummary)
             outputs.logTail = (text(directory + "/log") ?? text(directory + "/dmesg")).map { lastLines($0, logLines) }
             outputs.findings = text(directory + "/findings.txt")
             outputs.processLogTail = text(directory + "/\(caseId).log").map { lastLines($0, 20) }
@@ -100,6 +100,17 @@ public struct MailContent: Sendable, Equatable {
             try? handle.seek(toOffset: size > UInt64(quoteLimit) ? size - UInt64(quoteLimit) : 0)
             guard let data = try? handle.readToEnd() else { return nil }
             return String(decoding: data, as: UTF8.self)
+        }
+
+        /// `sys` without the system call table `sys -c` appends (hundreds of lines no reader of a results mail
+        /// wants): the text up to crash's `NUM  SYSTEM CALL` header line. The file keeps it all.
+        public static func systemSummary(_ text: String) -> String {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let header = lines.firstIndex(where: { line in
+                let words = line.split(separator: " ", omittingEmptySubsequences: true)
+                return words.count >= 3 && words[0] == "NUM" && words[1] == "SYSTEM" && words[2] == "CALL"
+            }) else { return text }
+            return lines[..<header].joined(separator: "\n").trimmingCharacters(in: .newlines) + "\n"
         }
 
         /// The last `count` lines of `text`.

@@ -162,4 +162,19 @@ struct MailerTests {
         }
         #expect(try sink.messages().count == 1)
     }
+
+    /// The mail quotes `sys`'s summary, not the system call table `sys -c` appends to the file.
+    @Test func theMailQuotesSysWithoutTheSyscallTable() {
+        let sys = """
+                  RELEASE: 6.1.192-tiny-pidfix
+                    PANIC: "Kernel panic - not syncing: sysrq triggered crash"
+            NUM  SYSTEM CALL                FILE AND LINE NUMBER
+              0  __x64_sys_read
+              1  __x64_sys_write
+
+            """
+        let summary = MailContent.Outputs.systemSummary(sys)
+        #expect(summary.contains("PANIC: \"Kernel panic") && !summary.contains("__x64_sys_read"))
+        #expect(MailContent.Outputs.systemSummary("RELEASE: x\n") == "RELEASE: x\n")
+    }
 }
