@@ -20,18 +20,18 @@ public struct JobDirectory: Sendable {
     /// The directories are opened, not trusted: `<ID>` and the job directory are made and opened without
     /// following a symlink and must belong to this user, and the job directory is made relative to the
     /// descriptor of `<ID>`, so a link or a directory someone else planted at `<workDirectory>/<ID>` can
-    /// never redirect the job (and the customer's dump) elsewhere. A `workDirectory` writable by others
-    /// without the sticky bit is refused: anyone could swap `<ID>` after the check.
+    /// never redirect the job (and the customer's dump) elsewhere. The `workDirectory` and every directory
+    /// above it must be root's or this user's and writable by no one else (sticky directories aside), so
+    /// that nobody can swap a directory of the chain after these checks: the job's files, written by path
+    /// below it, then land exactly where the descriptors point.
     public static func create(workDirectory: String, caseId: String, now: Date = Date()) throws(JobError)
         -> JobDirectory
     {
         if let problem = CaseID.problem(caseId) { throw .badID(problem) }
-        var workStat = stat()
-        if stat(workDirectory, &workStat) == 0, workStat.st_mode & 0o002 != 0, workStat.st_mode & S_ISVTX == 0 {
-            throw .cannotCreate(
-                workDirectory + "/" + caseId,
-                "the work directory \(workDirectory) is writable by others (mode \(String(workStat.st_mode & 0o7777, radix: 8))); "
-                    + "chmod o-w it (or +t)")
+        // Everything the job writes lies below this chain: no one but root and this user may change it.
+        if let problem = TrustedPath.problem(workDirectory, owners: [0, geteuid()], stickyTarget: true) {
+            throw .cannotCreate(workDirectory + "/" + caseId, "the work directory \(workDirectory) \(problem); "
+                + "only root and \(FileKind.userName(geteuid())) may be able to change it (chmod go-w, or +t for a shared one)")
         }
         let idDirectory = workDirectory + "/" + caseId
         if mkdir(idDirectory, 0o750) != 0, errno != EEXIST {
