@@ -5,6 +5,8 @@
 /// recent `windowSize` bytes; what lies between is decompressed and dropped, so memory stays bounded however
 /// far the parser reads. A read before the window (outside the head) or past `limit` fails with a clear message.
 public final class StreamByteSource: ByteSource {
+    /// How a read before the forward window starts its reason (callers may retry with random access).
+    public static let readBackReason = "reads back"
     private let stream: MemberStream
     private let name: String
     private let limit: Int64
@@ -50,7 +52,7 @@ public final class StreamByteSource: ByteSource {
         }
         if end <= Int64(head.count) { return Array(head[Int(offset)..<Int(end)]) }
         guard offset >= windowStart else {
-            throw ByteSourceError(path: name, reason: "reads back before the last \(ByteCount.format(Int64(windowSize))) "
+            throw ByteSourceError(path: name, reason: Self.readBackReason + " before the last \(ByteCount.format(Int64(windowSize))) "
                 + "of a compressed member; unpack it to read it")
         }
         guard offset < bytesRead else { return [] }

@@ -31,6 +31,20 @@ public enum Identification {
     public static func identify(path: String, bufferSize: Int64) throws(IdentifyError) -> Result {
         if let problem = FileKind.problem(path) { throw .noInput(path, problem) }
         if let direct = try identifyPlainDump(path: path, bufferSize: bufferSize) { return direct }
+        do {
+            return try identifyInside(path: path, bufferSize: bufferSize, randomAccess: false)
+        } catch .dump(.read(let error)) where error.reason.hasPrefix(StreamByteSource.readBackReason) {
+            // The dump's headers point back into memory already streamed past (an s390x kdump's lowcore
+            // pointer to its VMCOREINFO): read the member again, spilled to a temporary file as far as needed.
+            return try identifyInside(path: path, bufferSize: bufferSize, randomAccess: true)
+        }
+    }
+
+    /// ``identify(path:bufferSize:)`` through the layers of an archive or compressed file: the dump member is
+    /// read forward only (a window), or with `randomAccess` through a ``SpillByteSource``.
+    private static func identifyInside(path: String, bufferSize: Int64, randomAccess: Bool) throws(IdentifyError)
+        -> Result
+    {
         let walker = LayerWalker(path: path, displayName: path)
         var found: Result?
         var failure: IdentifyError?
@@ -53,8 +67,19 @@ public enum Identification {
                     let member = (leaf.layer.components(separatedBy: " ⊃ ").dropFirst() + [leaf.path])
                         .joined(separator: " ⊃ ")
                     let limit = Int(min(bufferSize, 1 << 40)) + (64 << 20)
-                    let source = StreamByteSource(stream: leaf.stream, name: "\(path) ⊃ \(member)",
+                    let source: any ByteSource
+                    if randomAccess {
+                        do throws(ByteSourceError) {
+                            source = try SpillByteSource(
+                                stream: leaf.stream, name: "\(path) ⊃ \(member)", size: leaf.declaredSize,
+                                limit: leaf.declaredSize ?? (1 << 40))
+                        } catch {
+                            throw DumpError.read(error)
+                        }
+                    } else {
+                        source = StreamByteSource(stream: leaf.stream, name: "\(path) ⊃ \(member)",
                                                   size: leaf.declaredSize, limit: limit)
+                    }
                     let identity = try DumpIdentifier.identify(source, name: "\(path) ⊃ \(member)",
                                                                bufferSize: bufferSize)
                     found = Result(path: path, member: member, identity: identity)

@@ -93,6 +93,27 @@ import Testing
         }
     }
 
+    /// A large s390x kdump inside a .tar.gz: the lowcore's page data lies past 9 MiB of page descriptors, so
+    /// following its pointer reads back to the note's descriptor, behind the stream's forward window; the
+    /// member is then read again with random access (spilled as far as needed) and identified.
+    @Test func largeS390xKdumpInsideAnArchive() throws {
+        let (memory, _) = MemoryDumpBuilders.s390xMemory(release: Self.release)
+        var pages: [Int: [UInt8]] = [:]
+        for start in stride(from: 0, to: memory.count, by: 4096) where memory[start..<start + 4096].contains(where: { $0 != 0 }) {
+            pages[start / 4096] = Array(memory[start..<start + 4096])
+        }
+        let kdump = try MemoryDumpBuilders.kdump(
+            frames: 400_000, pages: pages, machine: "s390x", bigEndian: true, codec: "zlib")
+        #expect(kdump.count > 9 << 20)
+        let work = try ArchiveFixtures.temporaryDirectory()
+        defer { ArchiveFixtures.cleanup(work) }
+        try Data(kdump).write(to: URL(fileURLWithPath: work + "/vmcore"))
+        try ArchiveFixtures.shell("tar czf big.tar.gz vmcore", in: work)
+        let result = try Identification.identify(path: work + "/big.tar.gz", bufferSize: 64 << 20)
+        #expect(result.identity.release == Self.release && result.identity.arch == "s390x")
+        #expect(result.identity.buildId == "5e1f00dd0123456789abcdef0123456789abcdef")
+    }
+
     /// Without the lowcore (any other architecture), the scan finds the note; the `OSRELEASE=%s` format
     /// string, a bare text copy and a note-shaped decoy with the format string earlier in memory are skipped.
     @Test(arguments: ["elf", "zlib", "zstd"])
