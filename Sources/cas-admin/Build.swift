@@ -18,18 +18,15 @@ extension CASAdmin {
                 kernels per architecture not yet in the debugs cache is then extracted, within debugsLimit.
                 """)
 
-        @Flag(help: "Re-read every package, not only new and changed ones.")
-        var full = false
-
-        @Flag(help: "Empty the index when 'kernels' holds no package (refused otherwise: an unmounted share).")
-        var allowEmpty = false
+        @OptionGroup var index: IndexOptions
 
         @OptionGroup var prefetching: Prefetching
 
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            try await Self.perform(global: global, full: full, allowEmpty: allowEmpty, prefetch: prefetching.prefetch)
+            try await Self.perform(
+                global: global, full: index.full, allowEmpty: index.allowEmpty, prefetch: prefetching.prefetch)
         }
 
         static func perform(global: GlobalOptions, full: Bool, allowEmpty: Bool = false, prefetch: Int?) async throws {

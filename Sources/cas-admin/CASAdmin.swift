@@ -36,17 +36,9 @@ struct CASAdmin: AsyncParsableCommand {
     @OptionGroup var retention: Retention
 
     // The word forms' own options, so that the flag forms take them too (`-b --full`, `-p --yes`).
-    @Flag(help: "With -b: re-read every package, not only new and changed ones.")
-    var full = false
+    @OptionGroup var index: IndexOptions
 
-    @Flag(help: "With -b: empty the index when 'kernels' holds no package.")
-    var allowEmpty = false
-
-    @Flag(help: "With -p: list what would be removed and the space freed; change nothing.")
-    var dryRun = false
-
-    @Flag(help: "With -p: do not ask for confirmation on a terminal.")
-    var yes = false
+    @OptionGroup var purging: PurgeOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -60,20 +52,24 @@ struct CASAdmin: AsyncParsableCommand {
     func validateFlagForm() throws {
         if retention.days != nil, !purge { throw ValidationError("-d/--days goes with -p/--purge") }
         if prefetching.prefetch != nil, !build { throw ValidationError("--prefetch goes with -b/--build") }
-        if full || allowEmpty, !build {
-            throw ValidationError("\(full ? "--full" : "--allow-empty") goes with -b/--build")
+        if index.full || index.allowEmpty, !build {
+            throw ValidationError("\(index.full ? "--full" : "--allow-empty") goes with -b/--build")
         }
-        if dryRun || yes, !purge { throw ValidationError("\(dryRun ? "--dry-run" : "--yes") goes with -p/--purge") }
+        if purging.dryRun || purging.yes, !purge {
+            throw ValidationError("\(purging.dryRun ? "--dry-run" : "--yes") goes with -p/--purge")
+        }
     }
 
     func run() async throws {
         try validateFlagForm()
         if build {
-            try await Build.perform(global: global, full: full, allowEmpty: allowEmpty, prefetch: prefetching.prefetch)
+            try await Build.perform(
+                global: global, full: index.full, allowEmpty: index.allowEmpty, prefetch: prefetching.prefetch)
         } else if server {
             try await Servers.perform(global: global)
         } else if purge {
-            try await Purge.perform(global: global, days: retention.days, dryRun: dryRun, yes: yes)
+            try await Purge.perform(
+                global: global, days: retention.days, dryRun: purging.dryRun, yes: purging.yes)
         } else {
             throw CleanExit.helpRequest(self)
         }

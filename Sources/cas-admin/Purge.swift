@@ -16,16 +16,12 @@ extension CASAdmin {
 
         @OptionGroup var retention: Retention
 
-        @Flag(help: "List what would be removed and the space freed; change nothing.")
-        var dryRun = false
-
-        @Flag(help: "Do not ask for confirmation on a terminal.")
-        var yes = false
+        @OptionGroup var purging: PurgeOptions
 
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            try await Self.perform(global: global, days: retention.days, dryRun: dryRun, yes: yes)
+            try await Self.perform(global: global, days: retention.days, dryRun: purging.dryRun, yes: purging.yes)
         }
 
         static func perform(global: GlobalOptions, days: Int?, dryRun: Bool, yes: Bool) async throws {

@@ -80,10 +80,12 @@ struct CommandLineParseTests {
         #expect(build.build)
         // The flag forms take their word forms' options.
         let full = try #require(CASAdmin.parseAsRoot(["-b", "--full"]) as? CASAdmin)
-        #expect(full.build && full.full)
+        #expect(full.build && full.index.full)
         try full.validateFlagForm()
         let yes = try #require(CASAdmin.parseAsRoot(["-p", "--yes", "--dry-run"]) as? CASAdmin)
-        #expect(yes.purge && yes.yes && yes.dryRun)
+        #expect(yes.purge && yes.purging.yes && yes.purging.dryRun)
+        let word = try #require(CASAdmin.parseAsRoot(["build", "--full"]) as? CASAdmin.Build)
+        #expect(word.index.full)
         try yes.validateFlagForm()
         let misplaced = try #require(CASAdmin.parseAsRoot(["-s", "--full"]) as? CASAdmin)
         #expect(throws: ValidationError.self) { try misplaced.validateFlagForm() }
@@ -93,11 +95,11 @@ struct CommandLineParseTests {
         #expect(try CASAdmin.parseAsRoot(["build"]) is CASAdmin.Build)
         #expect(try CASAdmin.parseAsRoot(["servers"]) is CASAdmin.Servers)
         let purge = try #require(CASAdmin.parseAsRoot(["purge", "-d", "7"]) as? CASAdmin.Purge)
-        #expect(purge.retention.days == 7 && !purge.dryRun)
+        #expect(purge.retention.days == 7 && !purge.purging.dryRun)
         let longPurge = try #require(CASAdmin.parseAsRoot(["purge", "--days", "0"]) as? CASAdmin.Purge)
         #expect(longPurge.retention.days == 0)
         let dry = try #require(CASAdmin.parseAsRoot(["purge", "--dry-run", "--yes"]) as? CASAdmin.Purge)
-        #expect(dry.dryRun && dry.yes && dry.retention.days == nil)
+        #expect(dry.purging.dryRun && dry.purging.yes && dry.retention.days == nil)
         let check = try #require(CASAdmin.parseAsRoot(["check", "--json", "--config", "/x.conf"]) as? CASAdmin.Check)
         #expect(check.global.json && check.global.config == "/x.conf")
         for what in ["kernels", "servers", "jobs"] {

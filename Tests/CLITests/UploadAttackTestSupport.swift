@@ -77,9 +77,9 @@ enum AttackWorld {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.contains(marker) }
     }
 
-    /// A copy of `dump` whose kernel release (in the header's utsname and VMCOREINFO's `OSRELEASE=`) is
-    /// replaced by `release` of the same length, so every offset and size stays right: a dump as an attacker
-    /// would hand-edit it. Use a dump whose memory pages are compressed (the release appears only in headers).
+    /// A copy of `dump` whose kernel release, everywhere it appears (the header's utsname, VMCOREINFO's
+    /// `OSRELEASE=`, the kernel's own `init_uts_ns` and banner in uncompressed memory), is replaced by
+    /// `release` of the same length, so every offset and size stays right: a dump as an attacker would forge it.
     static func dumpWithRelease(_ dump: String, _ release: String, to path: String) throws {
         let script = """
             import sys

@@ -89,7 +89,7 @@ struct UploadAttackTests {
         let escapes = "\u{1b}]0;pwn\u{07}\u{1b}[2Jabcdefg"
         for (n, release) in [traversal, escapes].enumerated() {
             let upload = base + "/uploads/vmcore-\(n)"
-            try AttackWorld.dumpWithRelease(fixtures + "/vmcore.kdump-zlib", release, to: upload)
+            try AttackWorld.dumpWithRelease(fixtures + "/vmcore.kdump-d31", release, to: upload)
             try AttackWorld.own(upload, casuser)
             let before = try AttackWorld.Fingerprint(upload)
             let identify = try JobWorld.run("cas", ["identify", upload], base: base)

@@ -28,8 +28,9 @@ public enum DebPackage {
                     let tar = try ArchiveReader(nestedIn: ar, entryName: member.path)
                     var names: [String] = []
                     while let entry = try tar.next() {
-                        guard let name = memberPath(entry.path), entry.kind == .file || entry.kind == .symlink else {
-                            continue
+                        guard entry.kind == .file || entry.kind == .symlink else { continue }
+                        guard let name = memberPath(entry.path) else {
+                            throw PackageError.corrupt(path, Self.unsafeMember(entry.path))
                         }
                         names.append(name)
                         if entry.kind == .file, KernelLocator.isDebVmlinux(name) {
@@ -53,12 +54,17 @@ public enum DebPackage {
         }
         let fields = parseControl(control)
         let arch = fields["architecture"].map(normaliseArch)
-        let files =
-            listed
-            ?? (md5sums ?? "").split(separator: "\n").compactMap { line -> String? in
-                guard let range = line.range(of: "  ") else { return nil }
-                return memberPath(String(line[range.upperBound...]))
+        var files: [String] = []
+        if let listed {
+            files = listed
+        } else {
+            for line in (md5sums ?? "").split(separator: "\n") {
+                guard let range = line.range(of: "  ") else { continue }
+                let raw = String(line[range.upperBound...])
+                guard let name = memberPath(raw) else { throw .corrupt(path, Self.unsafeMember(raw)) }
+                files.append(name)
             }
+        }
         var kernels = KernelLocator.debKernels(files, arch: arch)
         for i in kernels.indices {
             let inPackage = String(kernels[i].vmlinuxPath.drop { $0 == "/" })
@@ -70,8 +76,13 @@ public enum DebPackage {
             buildTime: nil, payloadFormat: "tar", payloadCompressor: nil, kernels: kernels)
     }
 
+    /// Why a package naming `raw` is refused: reported by `cas-admin -b`, never indexed.
+    static func unsafeMember(_ raw: String) -> String {
+        "unsafe member path '\(Escaped.text(raw))' (it would leave the cache); skipped"
+    }
+
     /// A member name relative to the package root (`./usr/…` → `usr/…`), or nil for one that is absolute
-    /// or climbs out with `..`: such a name never becomes a path in the cache.
+    /// or climbs out with `..`: such a name never becomes a path in the cache (the package is refused).
     static func memberPath(_ raw: String) -> String? {
         var name = raw
         while name.hasPrefix("./") { name.removeFirst(2) }
