@@ -23,7 +23,7 @@ struct JobTests {
         #expect(JobWorld.read(job + "/traceback").contains("write_sysrq_trigger"))
         #expect(JobWorld.read(job + "/log").contains("sysrq: Trigger a crash"))
         #expect(JobWorld.read(job + "/modules").contains("crashfix"))
-        #expect(FileManager.default.fileExists(atPath: job + "/crashfix.ko"), "other members are kept beside the dump")
+        #expect(FileManager.default.fileExists(atPath: job + "/input/crashfix.ko"), "other members are kept beside the dump")
         #expect(FileManager.default.fileExists(atPath: job + "/12345.log"))
         let link = job + "/usr/lib/debug/lib/modules/6.1.192-tiny-pidfix/vmlinux"
         #expect(FileManager.default.fileExists(atPath: link), "the vmlinux is linked at its package path")
@@ -53,7 +53,7 @@ struct JobTests {
         // The dump is linked, not copied: same inode as the user's file.
         var a = stat(), b = stat()
         stat(fixtures + "/vmcore.kdump-d31", &a)
-        stat(job + "/vmcore.kdump-d31", &b)
+        stat(job + "/input/vmcore.kdump-d31", &b)
         #expect(a.st_ino == b.st_ino)
         // ./crash -i crash.in by hand.
         try FileManager.default.removeItem(atPath: job + "/sys")
@@ -130,7 +130,7 @@ struct JobTests {
         let result = try JobWorld.run("cas", ["-i", "77", "-f", base + "/upload.tar.gz"], base: base)
         #expect(result.status == ExitStatus.badInput.rawValue, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.filter { $0.contains("failed:") } == lines.filter { $0.hasPrefix("cas: error: identifying failed: vmcore: ") })
+        #expect(lines.filter { $0.contains("failed:") } == lines.filter { $0.hasPrefix("cas: error: identifying failed: input/vmcore: ") })
         #expect(lines.filter { $0.contains("failed:") }.count == 1, "\(result.stderr)")
         #expect(lines.filter { $0.hasPrefix("intake: unpacked 1 member(s) from gzip data") }.count == 1, "\(result.stderr)")
         #expect(!result.stderr.contains("intake: intake:"))

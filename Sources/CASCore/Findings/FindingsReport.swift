@@ -87,7 +87,11 @@ public enum Findings {
         let rules: [Rule]
         do { rules = try RuleSet.load(builtin: builtinRules, site: siteRules) } catch { throw .rules(error) }
         let names = Set(rules.flatMap(\.files)).union(["sys", "traceback", "log", "dmesg"])
-        return evaluate(rules: rules, outputs: readOutputs(names, in: jobDirectory))
+        var outputs = readOutputs(names, in: jobDirectory)
+        // Before crash has run (or when it cannot), the log CAS read from the dump itself stands in for `log`,
+        // so the rules written for `files = log` read it.
+        if outputs["log"] == nil, let dmesg = outputs["dmesg"] { outputs["log"] = dmesg }
+        return evaluate(rules: rules, outputs: outputs)
     }
 
     /// Evaluates the rules on the job and writes findings.txt and job.json: what the job pipeline calls
