@@ -67,9 +67,9 @@ struct RobustnessHostileTests {
                 if item.step == "unpacking" {
                     #expect(left == [id + ".log"], "\(item.file) left: \(left)")
                 } else {
-                    #expect(left == [id + ".log", item.file, "job.json"].sorted(), "\(item.file) left: \(left)")
+                    #expect(left == [id + ".log", "input", "input/" + item.file, "job.json"].sorted(), "\(item.file) left: \(left)")
                     #expect(
-                        FileManager.default.contentsEqual(atPath: directory + "/" + item.file,
+                        FileManager.default.contentsEqual(atPath: directory + "/input/" + item.file,
                                                           andPath: uploads + "/" + item.file),
                         "\(item.file): the dump in the job is the upload, whole")
                 }

@@ -20,11 +20,8 @@ struct RobustnessSecurityTests {
         defer { _ = try? JobWorld.sh("userdel \"$0\"", user) }
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        try Robustness.configure(base, "")
-        var conf = JobWorld.read(base + "/cas.conf")
-        conf = conf.replacingOccurrences(of: "[settings]\n", with: "[settings]\ncasuser = \(user)\n")
-        try conf.write(toFile: base + "/cas.conf", atomically: true, encoding: .utf8)
-        try JobWorld.sh("chown -R \"$0\" \"$1\" && chmod 0755 \"$1\"", user, base)
+        try AttackWorld.give(base, to: user)
+        let conf = JobWorld.read(base + "/cas.conf")
         let upload = base + "/upload.flat"
         try JobWorld.sh("cp \"$0\" \"$1\" && chmod 0600 \"$1\"", fixtures + "/vmcore.flat", upload)
         // Root-only upload: the job cannot read it as the casuser, so it must have dropped root first.

@@ -28,21 +28,25 @@ enum AttackWorld {
     /// holding it) belongs to that user (root reads only a configuration of its own).
     static func tree(_ casuser: Casuser, extra: String = "") throws -> String {
         let base = try JobWorld.tree(extra: extra)
-        if casuser == .dedicated, let user = dedicatedUser {
-            try Robustness.configure(base, "")
-            var conf = JobWorld.read(base + "/cas.conf")
-            conf = conf.replacingOccurrences(of: "[settings]\n", with: "[settings]\ncasuser = \(user)\n")
-            // The database moves into a directory of the casuser's (SQLite makes its WAL files beside it).
-            conf = conf.replacingOccurrences(of: "database = \(base)/cas.db", with: "database = \(base)/state/cas.db")
-            try conf.write(toFile: base + "/cas.conf", atomically: true, encoding: .utf8)
-            // The tree's contents are the casuser's; the configuration and the directory holding it stay root's.
-            try JobWorld.sh(
-                "cd \"$1\" && mkdir -p debugs state && mv cas.db* state/ && chown -R \"$0\" kernels work debugs state"
-                    + " && chmod 0755 .", user, base)
-        }
+        if casuser == .dedicated, let user = dedicatedUser { try give(base, to: user) }
         try FileManager.default.createDirectory(atPath: base + "/uploads", withIntermediateDirectories: true)
         if casuser == .dedicated, let user = dedicatedUser { try JobWorld.sh("chown \"$0\" \"$1\"", user, base + "/uploads") }
         return base
+    }
+
+    /// Makes `user` the casuser of the tree at `base` (a ``JobWorld/tree(indexed:extra:)``): its contents
+    /// become the user's, while the configuration and the directory holding it stay root's (root reads only
+    /// a configuration of its own); the database moves into a directory of the user's (SQLite makes its
+    /// WAL files beside it).
+    static func give(_ base: String, to user: String) throws {
+        try Robustness.configure(base, "")
+        var conf = JobWorld.read(base + "/cas.conf")
+        conf = conf.replacingOccurrences(of: "[settings]\n", with: "[settings]\ncasuser = \(user)\n")
+        conf = conf.replacingOccurrences(of: "database = \(base)/cas.db", with: "database = \(base)/state/cas.db")
+        try conf.write(toFile: base + "/cas.conf", atomically: true, encoding: .utf8)
+        try JobWorld.sh(
+            "cd \"$1\" && mkdir -p debugs state && mv cas.db* state/ && chown -R \"$0\" kernels work debugs state"
+                + " && chmod 0755 .", user, base)
     }
 
     /// Gives `path` to the tree's casuser (uploads land as the casuser on shared storage).

@@ -8,7 +8,8 @@ struct UsageEndToEndTests {
     let tmp = CLITempDirectory()
 
     @Test(arguments: [
-        ("cas", ["-i", "../x", "-f", "dump"], "bad -i: the ID '../x' contains '/'"),
+        ("cas", ["-i", "../x", "-f", "dump"], "bad -i: the ID starts with '.'; it must start with a letter or a digit"),
+        ("cas", ["-i", "a/x", "-f", "dump"], "bad -i: the ID 'a/x' contains '/'"),
         ("cas", ["-i", "", "-f", "dump"], "bad -i: the ID is empty"),
         ("cas", ["-i", String(repeating: "9", count: 200), "-f", "dump"], "the ID is 200 bytes long; at most 128"),
         ("cas", [], "missing -i ID"),
