@@ -147,13 +147,16 @@ final class KernelMemory {
             let bytes = try reader.readUpTo(at: offset, count: pageSize)
             page = bytes.count == pageSize ? bytes : nil
         case .kdump(let pages):
-            // A page that does not decode is a missing page to the reader (its records are counted skipped);
-            // a decompression library that cannot be loaded still stops the read, with what to install.
+            // A page that does not decode, or lies past the end of a cut dump, is a missing page to the reader
+            // (its records are counted skipped); a decompression library that cannot be loaded still stops
+            // the read, with what to install.
             do throws(DumpError) {
                 page = try pages.page(frame)
             } catch {
-                guard case .corrupt = error else { throw error }
-                page = nil
+                switch error {
+                case .corrupt, .truncated: page = nil
+                default: throw error
+                }
             }
         }
         if let page { store(page, key) }
