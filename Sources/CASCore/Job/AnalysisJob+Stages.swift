@@ -78,7 +78,7 @@ extension AnalysisJob {
         do {
             let source = try FileByteSource(path: dumpPath)
             let log = try KernelLogReader.read(source, name: name, identity: identity)
-            try Self.createNew(directory.path + "/" + JobLayout.dmesg, Array(log.text.utf8))
+            try AtomicFile.create(Data(log.text.utf8), at: directory.path + "/" + JobLayout.dmesg)
             let skipped = log.skipped > 0 ? ", \(log.skipped) skipped" : ""
             logger.info("kernel log: \(log.records.count) records (\(log.layout)\(skipped)) in \(JobLayout.dmesg)")
             hasKernelLog = true
@@ -87,20 +87,6 @@ extension AnalysisJob {
             return
         }
         writeFindings()
-    }
-
-    /// Writes `bytes` to `path`, which must not exist yet (never through a file or link already there).
-    static func createNew(_ path: String, _ bytes: [UInt8]) throws(JobError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw .cannotCreate(path, String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .cannotCreate(path, String(cString: strerror(errno))) }
-            done += n
-        }
     }
 
     /// First-pass findings; a broken site rule file is logged, it does not undo a finished analysis.

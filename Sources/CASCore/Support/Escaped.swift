@@ -23,9 +23,6 @@ public enum Escaped {
         return out
     }
 
-    /// True when `text` holds a character ``text(_:)`` would change.
-    public static func needsEscaping(_ text: String) -> Bool { text.unicodeScalars.contains(where: needsEscape) }
-
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool { isControl(scalar) }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
