@@ -73,7 +73,7 @@ public struct FindingsReport: Codable, Sendable, Equatable {
 }
 
 /// The entry points the job pipeline, the mail and `cas findings` call.
-public enum Findings {
+public enum FindingsEngine {
     /// The output files rules and facts read, at most this many bytes each (the start is kept).
     public static let outputLimit = 64 << 20
 
@@ -86,7 +86,7 @@ public enum Findings {
         else { throw .noJobDirectory(jobDirectory) }
         let rules: [Rule]
         do { rules = try RuleSet.load(builtin: builtinRules, site: siteRules) } catch { throw .rules(error) }
-        let names = Set(rules.flatMap(\.files)).union(["sys", "traceback", "log", "dmesg"])
+        let names = Set(rules.flatMap(\.files)).union([JobLayout.sys, JobLayout.traceback, JobLayout.log, JobLayout.dmesg])
         var outputs = readOutputs(names, in: jobDirectory)
         // Before crash has run (or when it cannot), the log CAS read from the dump itself stands in for `log`,
         // so the rules written for `files = log` read it.

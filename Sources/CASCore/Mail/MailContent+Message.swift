@@ -17,7 +17,7 @@ extension MailContent {
         var crashOutLine: String?
         if let crashOut = outputs.crashOut {
             if let data = crashOut.data {
-                attachments.append(.init(filename: "crash.out", data: data))
+                attachments.append(.init(filename: JobLayout.crashOutput, data: data))
                 crashOutLine = "crash.out is attached (\(ByteCount.format(crashOut.size)))."
             } else {
                 crashOutLine =
