@@ -62,7 +62,7 @@ struct MailerTests {
             dump: "/srv/dumps/vmcore.flat")
         try mailer(sink.port).send(report, to: ["a@example.com"])
         let mail = try #require(try sink.messages().first)
-        #expect(mail.subject == "CAS failed for 777: locating")
+        #expect(mail.subject == "CAS failed for 777: lookup")
         #expect(mail.body.contains("Error: no debuginfo matches 6.1.192-tiny-pidfix x86_64"))
         #expect(mail.body.contains("build ID 08874375e749a8381d73fd31b60f5b1eeae9ac3b"))
         #expect(mail.body.contains("cas-admin -b"))
