@@ -82,28 +82,4 @@ public enum CrashModules {
             """
         ])
     }
-
-    /// Writes the second pass's input and runs it like the first pass (same crash, dump, vmlinux, timeout).
-    ///
-    /// Returns the modules crash found no debug file for.
-    public static func runSecondPass(_ firstPass: CrashRun, moduleDirectory: String) async throws(CrashError)
-        -> [String]
-    {
-        let text = try secondPassInput(moduleDirectory: moduleDirectory)
-        let inputPath = (firstPass.directory as NSString).appendingPathComponent(inputName)
-        do throws(AtomicFileError) {
-            try AtomicFile.write(Data(text.utf8), to: inputPath)
-        } catch {
-            throw .cannotWrite(inputPath, error.reason)
-        }
-        var run = firstPass
-        run.input = inputName
-        run.output = outputName
-        try await run.run()
-        let table =
-            (try? String(
-                contentsOfFile: (firstPass.directory as NSString).appendingPathComponent(tableName), encoding: .utf8))
-            ?? ""
-        return missing(inTable: table)
-    }
 }

@@ -30,7 +30,10 @@ public struct CrashRun: CrashRunner {
     }
 
     /// The argument array crash is given.
-    public var arguments: [String] { ["-s", vmlinux, dump, "-i", input] }
+    public var arguments: [String] { arguments(input: input) }
+
+    /// The argument array for the batch in `input`.
+    func arguments(input: String) -> [String] { ["-s", vmlinux, dump, "-i", input] }
 
     /// Why the program at `path` cannot be started, when the file says so: missing, a directory, or not executable.
     static func launchProblem(_ path: String) -> String? {
@@ -51,18 +54,9 @@ public struct CrashRun: CrashRunner {
     @discardableResult
     public func run() async throws(CrashError) -> Duration {
         let outputPath = (directory as NSString).appendingPathComponent(output)
-        let command = Command(
-            Self.resolve(crash), arguments, workingDirectory: directory, timeout: .seconds(timeoutSeconds),
-            output: .fileWithErrors(outputPath))
         let clock = ContinuousClock()
         let start = clock.now
-        let result: Command.Result
-        do {
-            result = try await command.run()
-        } catch {
-            guard case .cannotStart(_, let why) = error else { throw .cannotStart(crash, "\(error)") }
-            throw .cannotStart(crash, Self.launchProblem(Self.resolve(crash)) ?? why)
-        }
+        let result = try await attempt(input: input, output: output, timeout: .seconds(timeoutSeconds)).result
         if result.timedOut { throw .timedOut(seconds: timeoutSeconds, directory: directory) }
         guard result.succeeded else {
             throw .failed(
@@ -80,7 +74,7 @@ public struct CrashRun: CrashRunner {
     public func attempt(input: String, output: String, timeout: Duration) async throws(CrashError) -> CrashAttempt {
         let binary = Self.resolve(crash)
         let command = Command(
-            binary, ["-s", vmlinux, dump, "-i", input], workingDirectory: directory,
+            binary, arguments(input: input), workingDirectory: directory,
             timeout: max(timeout, .seconds(1)), output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
         return CrashAttempt(result: try await Self.execute(command, crash: crash, binary: binary))
     }
