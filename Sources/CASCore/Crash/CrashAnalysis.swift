@@ -92,14 +92,11 @@ public struct CrashAnalysis: Sendable {
         guard !chosen.isEmpty else { return nil }
         let inputPath = path(JobLayout.minimalInput)
         defer { unlink(inputPath) }
-        guard (try? AtomicFile.write(Data(((chosen + ["exit"]).joined(separator: "\n") + "\n").utf8), to: inputPath)) != nil,
-            await runner.minimalAttempt(
-                input: JobLayout.minimalInput, output: JobLayout.minimalOutput, timeout: .seconds(timeoutSeconds)) != nil
-                || FileManager.default.fileExists(atPath: path(JobLayout.minimalOutput))
-        else {
-            unlink(path(JobLayout.minimalOutput))
-            return nil
-        }
+        let batch = (chosen + ["exit"]).joined(separator: "\n") + "\n"
+        guard (try? AtomicFile.write(Data(batch.utf8), to: inputPath)) != nil else { return nil }
+        let result = await runner.minimalAttempt(
+            input: JobLayout.minimalInput, output: JobLayout.minimalOutput, timeout: .seconds(timeoutSeconds))
+        guard result != nil || FileManager.default.fileExists(atPath: path(JobLayout.minimalOutput)) else { return nil }
         let ran = chosen.map { "`\($0)`" }.joined(separator: ", ")
         CrashResume.append(
             path(JobLayout.minimalOutput), to: path(JobLayout.crashOutput),
@@ -114,7 +111,9 @@ public struct CrashAnalysis: Sendable {
         }
         guard useful else { return nil }
         let why = "not run: crash could not start on the dump (\(reason)); --minimal ran only log"
-        let failures = commands.filter { !CrashRun.runsMinimal($0) }.map { CrashCommandFailure(command: $0, reason: why) }
+        let failures = commands.filter { !CrashRun.runsMinimal($0) }.map {
+            CrashCommandFailure(command: $0, reason: why)
+        }
         return CrashRunOutcome(attempts: 2, failures: failures)
     }
 }

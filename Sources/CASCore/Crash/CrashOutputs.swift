@@ -31,7 +31,9 @@ public enum CrashOutputs {
     }
 
     /// Every output of a job: crash's own output, then the files its `crash.in` redirects into.
-    public static func list(directory: String, input: String = JobLayout.crashInput, output: String = JobLayout.crashOutput) -> [File] {
+    public static func list(
+        directory: String, input: String = JobLayout.crashInput, output: String = JobLayout.crashOutput
+    ) -> [File] {
         let inputText =
             (try? String(
                 contentsOfFile: (directory as NSString).appendingPathComponent(input), encoding: .utf8)) ?? ""

@@ -74,15 +74,16 @@ public struct CrashRun: CrashRunner {
     public func attempt(input: String, output: String, timeout: Duration) async throws(CrashError) -> CrashAttempt {
         let binary = Self.resolve(crash)
         let command = Command(
-            binary, arguments(input: input), workingDirectory: directory,
-            timeout: max(timeout, .seconds(1)), output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
+            binary, arguments(input: input), workingDirectory: directory, timeout: max(timeout, .seconds(1)),
+            output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
         return CrashAttempt(result: try await Self.execute(command, crash: crash, binary: binary))
     }
 
     public func minimalAttempt(input: String, output: String, timeout: Duration) async -> Command.Result? {
         let command = Command(
             Self.resolve(crash), ["-s", "--minimal", vmlinux, dump, "-i", input], workingDirectory: directory,
-            timeout: max(timeout, .seconds(1)), output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
+            timeout: max(timeout, .seconds(1)),
+            output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
         return try? await command.run()
     }
 

@@ -76,12 +76,12 @@ extension MailContent {
         let rerun = "cas -i \(caseId) -f \(dump ?? "<the dump or archive>")"
         var out: [String] = []
         switch step {
-        case "locating", "extracting", "lookup", "debuginfo":
+        case "lookup":
             out.append(
                 "- Put the debuginfo package for \(release ?? "this kernel")\(arch.map { " (\($0))" } ?? "") "
                     + "under the kernels tree, then index it: cas-admin -b")
-        case "analysing", "crash":
-            out.append("- Read crash.out and the job log in \(directory); './crash' there opens the dump by hand.")
+        case "crash":
+            out.append("- Read \(JobLayout.crashOutput) and the job log in \(directory); './crash' there opens the dump by hand.")
         default:
             out.append("- Read the job log \(directory)/\(caseId).log for the cause.")
         }
