@@ -4,10 +4,17 @@ import Foundation
 /// record, the findings their report), keeping the others, by temporary file and rename.
 public enum JobJSON {
     /// Why job.json could not be merged into.
-    public enum Failure: Error, Sendable, Equatable {
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// The existing file is not a JSON object; it is left alone.
         case notAnObject(path: String, reason: String)
         case cannotWrite(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .notAnObject(let path, let reason): "\(path): \(reason); left as it is"
+            case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+            }
+        }
     }
 
     /// Merges top-level `values` into `<directory>/job.json`; creates the file when absent.
