@@ -16,6 +16,10 @@ struct CAS: AsyncParsableCommand {
             from it, so a job that then finds no debuginfo (69), no server (76) or fails in crash (70) still \
             ends (state partial) with the log and the findings.
 
+            Stages, as the log, job.json ('state', and 'step' when failed) and 'cas-admin list jobs' name them: \
+            intake (unpack FILE into input/, choose the dump), identify (kernel, dmesg, first findings), \
+            lookup (debuginfo and its vmlinux), crash (run crash, outputs, findings); then done, partial or failed.
+
             The job lands in <workDirectory>/<ID>/<YYYY.MM.DD.HH.MM.SS>/, with <ID>/latest pointing at it; \
             './crash' there opens an interactive session.
 

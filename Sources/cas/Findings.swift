@@ -24,7 +24,7 @@ extension CAS {
             global.bootstrapLogging()
             try await reportingErrors("cas findings") {
                 let settings = try global.loadSettings()
-                let report = try CASCore.Findings.run(jobDirectory: jobDirectory, siteRules: settings.rules)
+                let report = try FindingsEngine.run(jobDirectory: jobDirectory, siteRules: settings.rules)
                 if global.json {
                     try printJSON(report)
                 } else {

@@ -83,7 +83,7 @@ public enum HostileInputs {
         public let step: String
         public var description: String { file }
 
-        init(_ file: String, _ make: String, _ messages: [String], step: String = "unpacking") {
+        init(_ file: String, _ make: String, _ messages: [String], step: String = "intake") {
             (self.file, self.make, self.messages, self.step) = (file, make, messages, step)
         }
     }
@@ -140,7 +140,7 @@ public enum HostileInputs {
             header = struct.pack("<HHIQQQIHHHHHH", 4, 62, 1, 0, 1 << 40, 0, 0, 64, 56, 1, 0, 0, 0)
             open("corrupt-header.vmcore", "wb").write((ident + header).ljust(4096, b"\\0"))
             '
-            """, ["program header"], step: "identifying"),
+            """, ["program header"], step: "identify"),
     ]
 
     /// Every broken upload: the bomb, the truncated archives, the files that are no dump.

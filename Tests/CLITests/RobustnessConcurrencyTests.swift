@@ -101,7 +101,7 @@ struct RobustnessConcurrencyTests {
         let finishedDirectory = finished.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let job = try Robustness.Spawned(
             "cas", ["-i", "purge-running", "-f", fixtures + "/vmcore.flat"], base: base,
-            environment: ["CAS_FAULT_STOP": "analysing"])
+            environment: ["CAS_FAULT_STOP": "crash"])
         guard job.waitStopped() else {
             let output = try job.kill9()
             Issue.record("cas did not stop on entering analysing: \(output.stderr)")
@@ -120,7 +120,7 @@ struct RobustnessConcurrencyTests {
         #expect(Robustness.jobs(base, caseId: "purge-done").isEmpty, "and its row")
         #expect(JobWorld.listing(running) == before, "the running job's directory is untouched")
         #expect(FileManager.default.fileExists(atPath: running + "/" + vmlinux), "its vmlinux is still cached")
-        #expect(Robustness.jobs(base, caseId: "purge-running").first?.state == .analysing)
+        #expect(Robustness.jobs(base, caseId: "purge-running").first?.state == .crash)
 
         kill(job.process.processIdentifier, SIGCONT)
         let result = try job.wait()

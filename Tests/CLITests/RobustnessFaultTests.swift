@@ -34,14 +34,14 @@ struct RobustnessFaultTests {
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
         try Robustness.configure(base, "[advanced]\ncrash = \(try Robustness.slowCrash(base))")
-        let job = try Robustness.Spawned("cas", ["-i", "k-analysing", "-f", fixtures + "/vmcore.flat"], base: base)
+        let job = try Robustness.Spawned("cas", ["-i", "k-crash", "-f", fixtures + "/vmcore.flat"], base: base)
         let ready = base + "/crash-ready"
         #expect(Robustness.until { FileManager.default.fileExists(atPath: ready) }, "the slow crash started")
-        #expect(Robustness.jobs(base, caseId: "k-analysing").first?.state == .analysing)
+        #expect(Robustness.jobs(base, caseId: "k-crash").first?.state == .crash)
         _ = try job.kill9()
         #expect(job.process.terminationReason == .uncaughtSignal)
         if let pid = Int32(JobWorld.read(ready).trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
-        try expectRecovery(base, "k-analysing", killedIn: .analysing, dump: fixtures + "/vmcore.flat")
+        try expectRecovery(base, "k-crash", killedIn: .crash, dump: fixtures + "/vmcore.flat")
     }
 
     @Test func killedWhileUnpackingIsAbandonedAndTheNextRunWorks() throws {
@@ -52,13 +52,13 @@ struct RobustnessFaultTests {
         try JobWorld.sh(
             "cd \"$0\" && head -c 1G /dev/urandom > noise && cp \"$1\" vmcore.flat && tar -cf slow.tar noise vmcore.flat && rm noise",
             base, fixtures + "/vmcore.flat")
-        let job = try Robustness.Spawned("cas", ["-i", "k-unpacking", "-f", base + "/slow.tar"], base: base)
-        #expect(Robustness.until { Robustness.jobs(base, caseId: "k-unpacking").first?.state == .unpacking },
+        let job = try Robustness.Spawned("cas", ["-i", "k-intake", "-f", base + "/slow.tar"], base: base)
+        #expect(Robustness.until { Robustness.jobs(base, caseId: "k-intake").first?.state == .intake },
             "the job is unpacking")
         #expect(job.process.isRunningReliably)
         _ = try job.kill9()
         #expect(job.process.terminationReason == .uncaughtSignal, "killed, not finished")
-        try expectRecovery(base, "k-unpacking", killedIn: .unpacking, dump: fixtures + "/vmcore.flat")
+        try expectRecovery(base, "k-intake", killedIn: .intake, dump: fixtures + "/vmcore.flat")
     }
 
     @Test func aRunningJobIsNotAbandonedByTheSweep() throws {
@@ -70,7 +70,7 @@ struct RobustnessFaultTests {
         #expect(Robustness.until { FileManager.default.fileExists(atPath: base + "/crash-ready") })
         let listed = try JobWorld.run("cas-admin", ["list", "jobs"], base: base)
         #expect(!listed.stderr.contains("abandoned"))
-        #expect(Robustness.jobs(base, caseId: "alive").first?.state == .analysing)
+        #expect(Robustness.jobs(base, caseId: "alive").first?.state == .crash)
         _ = try job.kill9()
         if let pid = Int32(JobWorld.read(base + "/crash-ready").trimmingCharacters(in: .whitespacesAndNewlines)) {
             kill(pid, SIGKILL)
@@ -78,7 +78,7 @@ struct RobustnessFaultTests {
     }
 
     /// The quick steps, stopped on entry by `CAS_FAULT_STOP` (see ``FaultPoint``) so the kill lands in them.
-    @Test(arguments: [JobRecord.State.identifying, .locating, .extracting])
+    @Test(arguments: [JobRecord.State.identify, .lookup])
     func killedOnEnteringAStepIsAbandonedAndTheNextRunWorks(_ step: JobRecord.State) throws {
         let fixtures = try JobWorld.fixtures()
         let base = try JobWorld.tree()
@@ -116,7 +116,7 @@ struct RobustnessFaultTests {
         let written = FileSystem.size(base + "/debugs/" + part) ?? 0
         #expect(written > 0 && written < full, "half written: \(written) of \(full) bytes")
         #expect(!left.contains { $0.hasSuffix("/vmlinux") }, "a partial vmlinux was published: \(left)")
-        try expectRecovery(base, "k-partial", killedIn: .extracting, dump: fixtures + "/vmcore.flat")
+        try expectRecovery(base, "k-partial", killedIn: .lookup, dump: fixtures + "/vmcore.flat")
         let vmlinux = base + "/debugs/" + part.dropLast(".part".count)
         #expect(FileSystem.size(vmlinux) == full, "extracted whole the second time")
         #expect(!JobWorld.listing(base + "/debugs").contains { $0.hasSuffix(".part") })
@@ -148,7 +148,7 @@ struct RobustnessFaultTests {
         }
         let row = try #require(Robustness.jobs(base, caseId: "bad-\(how)").first)
         // Partial: crash failed, but the job has the dump's own kernel log and the findings from it.
-        #expect(row.state == .partial && row.step == "analysing")
+        #expect(row.state == .partial && row.step == "crash")
     }
 
     // MARK: a broken database
@@ -227,7 +227,7 @@ struct RobustnessFaultTests {
             #expect(!left.contains { $0.hasSuffix("vmcore.elf") || $0.hasSuffix("noise") || $0.contains(".part") },
                 "partial member left: \(left)")
             let row = try #require(Robustness.jobs(base, caseId: "full-\(n)").first)
-            #expect(row.state == .failed && row.step == "unpacking")
+            #expect(row.state == .failed && row.step == "intake")
         }
     }
 
@@ -246,7 +246,7 @@ struct RobustnessFaultTests {
         let left = JobWorld.listing(base + "/debugs")
         #expect(!left.contains { $0.hasSuffix("vmlinux") || $0.contains(".part") }, "partial vmlinux left: \(left)")
         let row = try #require(Robustness.jobs(base, caseId: "full-x").first)
-        #expect(row.state == .failed && row.step == "extracting")
+        #expect(row.state == .failed && row.step == "lookup")
         // With room again, the next job extracts and completes.
         _ = try? JobWorld.sh("umount \"$0\"", base + "/debugs")
         let next = try JobWorld.run("cas", ["-i", "full-x", "-f", fixtures + "/vmcore.flat"], base: base)

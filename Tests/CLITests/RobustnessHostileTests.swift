@@ -38,7 +38,7 @@ struct RobustnessHostileTests {
         for archive in HostileInputs.archives {
             try HostileInputs.make(archive, in: uploads, outside: outside + "-" + archive.name)
             expected.append(
-                Expected(file: archive.file, messages: [archive.message], step: "unpacking",
+                Expected(file: archive.file, messages: [archive.message], step: "intake",
                          outside: outside + "-" + archive.name))
         }
         for item in HostileInputs.broken {
@@ -64,7 +64,7 @@ struct RobustnessHostileTests {
             #expect(directories.count == 1, "\(item.file): \(directories)")
             for directory in directories {
                 let left = JobWorld.listing(directory)
-                if item.step == "unpacking" {
+                if item.step == "intake" {
                     #expect(left == [id + ".log"], "\(item.file) left: \(left)")
                 } else {
                     #expect(left == [id + ".log", "input", "input/" + item.file, "job.json"].sorted(), "\(item.file) left: \(left)")

@@ -16,6 +16,9 @@ public enum CrashError: CASError {
     case needsServer(arch: String, host: String)
     /// A path that crash's command parser would split or redirect (spaces, quotes, `|`, `>`).
     case unsafeCrashPath(String)
+    /// The runner could not run crash at all where the dump needs it (no server, every server refused):
+    /// not crash's failure; the runner's own error, its message and exit status.
+    case unavailable(any CASError)
 
     public var description: String {
         switch self {
@@ -36,6 +39,7 @@ public enum CrashError: CASError {
                 + "and remote analysis is not available in this version"
         case .unsafeCrashPath(let path):
             "path \(path) cannot be passed inside a crash command (it contains blanks, quotes, '|' or '>')"
+        case .unavailable(let error): error.description
         }
     }
 
@@ -45,6 +49,7 @@ public enum CrashError: CASError {
         case .cannotWrite: .cannotWrite
         case .cannotStart, .timedOut, .failed, .unsafeCrashPath: .crashFailed
         case .needsServer: .noServer
+        case .unavailable(let error): error.exitStatus
         }
     }
 }

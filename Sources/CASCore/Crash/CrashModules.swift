@@ -3,11 +3,41 @@ import Foundation
 /// `-m/--modules`: the loaded modules from crash's `mod` table, and a second pass that loads their debug files.
 public enum CrashModules {
     /// The command file and crash output of the second pass, in the job directory.
-    public static let inputName = "crash-modules.in"
-    public static let outputName = "crash-modules.out"
+    public static let inputName = JobLayout.modulesInput
+    public static let outputName = JobLayout.modulesOutput
     /// The second pass's outputs: the `mod -S` table, and the backtraces with module symbols resolved.
-    public static let tableName = "modules-debug"
-    public static let tracebackName = "traceback-modules"
+    public static let tableName = JobLayout.modulesTable
+    public static let tracebackName = JobLayout.modulesTraceback
+
+    /// What the second pass's `mod -S` did, read from its table and crash's messages.
+    public struct Load: Sendable, Equatable {
+        /// Modules crash loaded a debug file for, with that file.
+        public var loaded: [Row]
+        /// Modules of the first pass's table that crash loaded nothing for (no file found, or found and not loaded).
+        public var missing: [String]
+        /// crash's own complaints from `mod` (`mod: cannot load symbols from: …`, `… not an ELF format object
+        /// file`, `cannot find object file for unknown module at …`), as printed.
+        public var problems: [String]
+    }
+
+    /// Reads the second pass: `table` (the `mod -S` output file) and `output` (what crash printed around it),
+    /// against `expected`, the module names of the first pass's table.
+    ///
+    /// `mod -S` (crash's kernel.c, `LOAD_ALL_MODULE_SYMBOLS`) prints a table row for each module whose object
+    /// file it found, with that file when the symbols loaded and `(not loaded)` when not, and an `INFO` line
+    /// `mod: …` for each failure; a module whose file it did not find gets no row at all.
+    public static func load(table: String, output: String, expected: [String]) -> Load {
+        let rows = rows(inTable: table)
+        let loaded = rows.filter { $0.objectFile != nil }
+        let loadedNames = Set(loaded.map(\.name))
+        var problems: [String] = []
+        for line in (table + "\n" + output).split(whereSeparator: \.isNewline) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("mod: "), !problems.contains(text) else { continue }
+            problems.append(text)
+        }
+        return Load(loaded: loaded, missing: expected.filter { !loadedNames.contains($0) }, problems: problems)
+    }
 
     /// One row of crash's `mod` table.
     public struct Row: Sendable, Equatable {
@@ -51,29 +81,5 @@ public enum CrashModules {
             bt -a >> \(tracebackName)
             """
         ])
-    }
-
-    /// Writes the second pass's input and runs it like the first pass (same crash, dump, vmlinux, timeout).
-    ///
-    /// Returns the modules crash found no debug file for.
-    public static func runSecondPass(_ firstPass: CrashRun, moduleDirectory: String) async throws(CrashError)
-        -> [String]
-    {
-        let text = try secondPassInput(moduleDirectory: moduleDirectory)
-        let inputPath = (firstPass.directory as NSString).appendingPathComponent(inputName)
-        do throws(AtomicFileError) {
-            try AtomicFile.write(Data(text.utf8), to: inputPath)
-        } catch {
-            throw .cannotWrite(inputPath, error.reason)
-        }
-        var run = firstPass
-        run.input = inputName
-        run.output = outputName
-        try await run.run()
-        let table =
-            (try? String(
-                contentsOfFile: (firstPass.directory as NSString).appendingPathComponent(tableName), encoding: .utf8))
-            ?? ""
-        return missing(inTable: table)
     }
 }

@@ -31,7 +31,9 @@ public enum CrashOutputs {
     }
 
     /// Every output of a job: crash's own output, then the files its `crash.in` redirects into.
-    public static func list(directory: String, input: String = "crash.in", output: String = "crash.out") -> [File] {
+    public static func list(
+        directory: String, input: String = JobLayout.crashInput, output: String = JobLayout.crashOutput
+    ) -> [File] {
         let inputText =
             (try? String(
                 contentsOfFile: (directory as NSString).appendingPathComponent(input), encoding: .utf8)) ?? ""
@@ -55,7 +57,7 @@ public enum CrashOutputs {
     }
 
     /// `crashingBacktrace(in:)` of `<directory>/traceback`, nil when it is missing or empty.
-    public static func crashingBacktrace(directory: String, file: String = "traceback") -> String? {
+    public static func crashingBacktrace(directory: String, file: String = JobLayout.traceback) -> String? {
         let path = (directory as NSString).appendingPathComponent(file)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         return crashingBacktrace(in: text)

@@ -19,7 +19,7 @@ public enum CrashPreparation {
         let snippets = try Snippet.load(directory: snippetsDirectory)
         let resolved = await Snippet.resolve(snippets, context: context, timeout: snippetTimeout)
         let input = CrashInput.text(snippets: resolved.texts)
-        let inputPath = (context.jobDirectory as NSString).appendingPathComponent("crash.in")
+        let inputPath = (context.jobDirectory as NSString).appendingPathComponent(JobLayout.crashInput)
         do throws(AtomicFileError) {
             try AtomicFile.write(Data(input.utf8), to: inputPath)
         } catch {

@@ -29,7 +29,7 @@ public struct CrashRunOutcome: Sendable, Equatable {
 /// run fails as a whole, as before.
 public enum CrashResume {
     /// The folder of markers and per-attempt inputs, in the job directory; removed after the run.
-    public static let progressDirectory = ".crash-progress"
+    public static let progressDirectory = JobLayout.crashProgress
     /// How many times crash is started at most for one batch.
     public static let maxAttempts = 8
 
@@ -52,7 +52,7 @@ public enum CrashResume {
     /// Runs `commands` (the commands of `crash.in`) in `directory`, crash's output in `output`, resuming after
     /// a command that ends crash; throws only when crash cannot start on the dump (or times out doing so).
     public static func run(
-        commands: [String], directory: String, output: String = "crash.out", timeoutSeconds: Int,
+        commands: [String], directory: String, output: String = JobLayout.crashOutput, timeoutSeconds: Int,
         attempt: Attempt
     ) async throws(CrashError) -> CrashRunOutcome {
         let progress = (directory as NSString).appendingPathComponent(progressDirectory)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// One batch run of crash in a job directory: `crash -s <vmlinux> <dump> -i <input>`, all output to a file.
-public struct CrashRun: Sendable {
+/// Crash on this host in a job directory: `crash -s <vmlinux> <dump> -i <input>`, all output to a file. The
+/// local ``CrashRunner``; ``run()`` runs one batch by itself.
+public struct CrashRun: CrashRunner {
     /// The crash binary (a name on PATH or a path).
     public var crash: String
     /// The job directory: crash's working directory, where its `>> file` redirections land.
@@ -17,7 +18,7 @@ public struct CrashRun: Sendable {
 
     public init(
         crash: String, directory: String, dump: String, vmlinux: String,
-        input: String = "crash.in", output: String = "crash.out", timeoutSeconds: Int
+        input: String = JobLayout.crashInput, output: String = JobLayout.crashOutput, timeoutSeconds: Int
     ) {
         self.crash = crash
         self.directory = directory
@@ -29,7 +30,10 @@ public struct CrashRun: Sendable {
     }
 
     /// The argument array crash is given.
-    public var arguments: [String] { ["-s", vmlinux, dump, "-i", input] }
+    public var arguments: [String] { arguments(input: input) }
+
+    /// The argument array for the batch in `input`.
+    func arguments(input: String) -> [String] { ["-s", vmlinux, dump, "-i", input] }
 
     /// Why the program at `path` cannot be started, when the file says so: missing, a directory, or not executable.
     static func launchProblem(_ path: String) -> String? {
@@ -50,18 +54,9 @@ public struct CrashRun: Sendable {
     @discardableResult
     public func run() async throws(CrashError) -> Duration {
         let outputPath = (directory as NSString).appendingPathComponent(output)
-        let command = Command(
-            Self.resolve(crash), arguments, workingDirectory: directory, timeout: .seconds(timeoutSeconds),
-            output: .fileWithErrors(outputPath))
         let clock = ContinuousClock()
         let start = clock.now
-        let result: Command.Result
-        do {
-            result = try await command.run()
-        } catch {
-            guard case .cannotStart(_, let why) = error else { throw .cannotStart(crash, "\(error)") }
-            throw .cannotStart(crash, Self.launchProblem(Self.resolve(crash)) ?? why)
-        }
+        let result = try await attempt(input: input, output: output, timeout: .seconds(timeoutSeconds)).result
         if result.timedOut { throw .timedOut(seconds: timeoutSeconds, directory: directory) }
         guard result.succeeded else {
             throw .failed(
@@ -70,77 +65,26 @@ public struct CrashRun: Sendable {
         return clock.now - start
     }
 
-    /// Runs the commands of `crash.in` so that one command that ends crash costs only its own output
-    /// (``CrashResume``): crash is restarted after it on the remaining commands.
-    ///
-    /// When crash cannot start on the dump at all (a truncated dump whose kernel data is missing), it is tried
-    /// once more with `--minimal`, running only the commands that mode has (`log`), so the findings still
-    /// get whatever kernel log there is; the other commands are reported as not run.
-    public func runResuming(commands: [String]) async throws(CrashError) -> CrashRunOutcome {
-        do {
-            return try await runResumingFull(commands: commands)
-        } catch {
-            guard case .failed(let summary, let lastLines, _) = error,
-                let outcome = await runMinimal(commands: commands, because: lastLines.isEmpty ? summary : lastLines)
-            else { throw error }
-            return outcome
-        }
-    }
-
     /// The commands `crash --minimal` can run.
     static func runsMinimal(_ command: String) -> Bool {
         let verb = command.split(separator: " ").first.map(String.init) ?? ""
         return ["log", "rd", "dis", "sym", "eval"].contains(verb)
     }
 
-    /// `crash --minimal` on the minimal-mode commands, output appended to ``output``; nil when crash cannot
-    /// start even so or none of them wrote anything.
-    func runMinimal(commands: [String], because reason: String) async -> CrashRunOutcome? {
-        let chosen = commands.filter(Self.runsMinimal)
-        guard !chosen.isEmpty else { return nil }
-        let input = ".crash-minimal.in"
-        let inputPath = (directory as NSString).appendingPathComponent(input)
-        let outputPath = (directory as NSString).appendingPathComponent(".crash-minimal.out")
-        defer {
-            unlink(inputPath)
-        }
-        guard (try? AtomicFile.write(Data(((chosen + ["exit"]).joined(separator: "\n") + "\n").utf8), to: inputPath)) != nil
-        else { return nil }
+    public func attempt(input: String, output: String, timeout: Duration) async throws(CrashError) -> CrashAttempt {
+        let binary = Self.resolve(crash)
         let command = Command(
-            Self.resolve(crash), ["-s", "--minimal", vmlinux, dump, "-i", input], workingDirectory: directory,
-            timeout: .seconds(timeoutSeconds), output: .fileWithErrors(outputPath))
-        _ = try? await command.run()
-        let ran = chosen.map { "`\($0)`" }.joined(separator: ", ")
-        CrashResume.append(
-            outputPath, to: (directory as NSString).appendingPathComponent(output),
-            after: "cas: crash could not start on the dump; ran \(ran) with --minimal")
-        // Useful only when a command wrote more than its own error lines (`log: read error: …`).
-        let targets = CrashOutputs.redirectTargets(in: chosen.joined(separator: "\n"))
-        let useful = targets.contains { name in
-            let path = (directory as NSString).appendingPathComponent(name)
-            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            return text.split(whereSeparator: \.isNewline).contains { line in
-                !chosen.contains { line.hasPrefix(($0.split(separator: " ").first ?? "") + ": ") }
-            }
-        }
-        guard useful else { return nil }
-        let why = "not run: crash could not start on the dump (\(reason)); --minimal ran only log"
-        let failures = commands.filter { !Self.runsMinimal($0) }.map { CrashCommandFailure(command: $0, reason: why) }
-        return CrashRunOutcome(attempts: 2, failures: failures)
+            binary, arguments(input: input), workingDirectory: directory, timeout: max(timeout, .seconds(1)),
+            output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
+        return CrashAttempt(result: try await Self.execute(command, crash: crash, binary: binary))
     }
 
-    func runResumingFull(commands: [String]) async throws(CrashError) -> CrashRunOutcome {
-        let binary = Self.resolve(crash)
-        let (crash, directory, vmlinux, dump) = (crash, directory, vmlinux, dump)
-        return try await CrashResume.run(
-            commands: commands, directory: directory, output: output, timeoutSeconds: timeoutSeconds
-        ) { input, output, timeout throws(CrashError) in
-            let outputPath = (directory as NSString).appendingPathComponent(output)
-            let command = Command(
-                binary, ["-s", vmlinux, dump, "-i", input], workingDirectory: directory,
-                timeout: max(timeout, .seconds(1)), output: .fileWithErrors(outputPath))
-            return try await Self.execute(command, crash: crash, binary: binary)
-        }
+    public func minimalAttempt(input: String, output: String, timeout: Duration) async -> Command.Result? {
+        let command = Command(
+            Self.resolve(crash), ["-s", "--minimal", vmlinux, dump, "-i", input], workingDirectory: directory,
+            timeout: max(timeout, .seconds(1)),
+            output: .fileWithErrors((directory as NSString).appendingPathComponent(output)))
+        return try? await command.run()
     }
 
     /// Runs `command` (crash), turning a failure to start it into ``CrashError/cannotStart(_:_:)``.

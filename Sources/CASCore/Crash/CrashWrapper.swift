@@ -20,7 +20,7 @@ public enum CrashWrapper {
     public static func write(
         crash: String, dump: String, vmlinux: String, directory: String
     ) throws(CrashError) -> String {
-        let path = (directory as NSString).appendingPathComponent("crash")
+        let path = (directory as NSString).appendingPathComponent(JobLayout.wrapper)
         let text = script(crash: CrashRun.resolve(crash), dump: dump, vmlinux: vmlinux, directory: directory)
         do throws(AtomicFileError) {
             try AtomicFile.write(Data(text.utf8), to: path, mode: 0o755)

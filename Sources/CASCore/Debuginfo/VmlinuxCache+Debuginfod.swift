@@ -64,11 +64,7 @@ extension VmlinuxCache {
             return result(extracted: false)
         }
         let fetched = try client.fetch(buildId: buildId, to: vmlinux)
-        let temporary = sourceFile + ".part"
-        unlink(temporary)
-        if fm.createFile(atPath: temporary, contents: Data((fetched.url + "\n").utf8)) {
-            rename(temporary, sourceFile)
-        }
+        try? AtomicFile.write(Data((fetched.url + "\n").utf8), to: sourceFile, mode: 0o644)
         try record(size: Self.directorySize(entry))
         return result(extracted: true)
     }

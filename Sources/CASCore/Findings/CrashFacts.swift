@@ -56,12 +56,12 @@ public struct CrashFacts: Codable, Sendable, Equatable {
 
     /// Reads the facts from the outputs by name (`sys`, `traceback`, `log`); missing ones stay nil.
     public static func extract(from outputs: [String: String]) -> CrashFacts {
-        let sys = outputs["sys"] ?? ""
-        let log = outputs["log"] ?? ""
+        let sys = outputs[JobLayout.sys] ?? ""
+        let log = outputs[JobLayout.log] ?? ""
         var facts = CrashFacts()
         facts.panic = sysField("PANIC", in: sys).map(unquoted).flatMap { $0.isEmpty ? nil : $0 }
         facts.uptime = sysField("UPTIME", in: sys)
-        let (task, frames, rip) = backtrace(outputs["traceback"] ?? "")
+        let (task, frames, rip) = backtrace(outputs[JobLayout.traceback] ?? "")
         facts.task = task
         facts.frames = frames.map(\.function)
         facts.frameModules = frames.map(\.module)

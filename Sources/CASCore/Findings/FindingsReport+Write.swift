@@ -1,54 +1,38 @@
 import Foundation
 
 extension FindingsReport {
-    /// Writes `findings.txt` and merges `findings` (and `crashFacts`) into `job.json` in `jobDirectory`.
-    ///
-    /// job.json is read, its other keys kept, and replaced atomically (temporary file, then rename);
-    /// it is created when absent.
+    /// Writes `findings.txt` and merges `findings` (and `crashFacts`, `headline`, `cause`, `culprit`, `task`)
+    /// into `job.json` in `jobDirectory` (through ``JobJSON``, which keeps the other keys and creates the
+    /// file when absent).
     public func write(to jobDirectory: String) throws(FindingsError) {
-        let textPath = jobDirectory + "/findings.txt"
-        try Self.replace(textPath, with: Data(summary.utf8))
-        let jsonPath = jobDirectory + "/job.json"
-        var record: [String: Any] = [:]
-        if let existing = FileManager.default.contents(atPath: jsonPath) {
-            do {
-                guard let object = try JSONSerialization.jsonObject(with: existing) as? [String: Any] else {
-                    throw FindingsError.badJobRecord(path: jsonPath, reason: "not an object")
-                }
-                record = object
-            } catch let error as FindingsError {
-                throw error
-            } catch {
-                throw .badJobRecord(path: jsonPath, reason: "invalid JSON")
-            }
+        let textPath = JobLayout.path(JobLayout.findings, in: jobDirectory)
+        do throws(AtomicFileError) {
+            try AtomicFile.write(Data(summary.utf8), to: textPath)
+        } catch {
+            throw .cannotWrite(path: textPath, reason: error.reason)
         }
+        var fields: [String: Any] = [:]
         do {
             let encoder = JSONEncoder()
-            record["findings"] = try JSONSerialization.jsonObject(with: encoder.encode(findings))
-            record["crashFacts"] = try JSONSerialization.jsonObject(with: encoder.encode(facts))
-            record["headline"] = headline
-            record["cause"] = cause ?? NSNull()
             func object<T: Encodable>(_ value: T?) throws -> Any {
                 try value.map { try JSONSerialization.jsonObject(with: encoder.encode($0)) } ?? NSNull()
             }
-            record["culprit"] = try object(culprit)
-            record["task"] = try object(task)
-            let data = try JSONSerialization.data(
-                withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            try Self.replace(jsonPath, with: data + Data("\n".utf8))
-        } catch let error as FindingsError {
-            throw error
+            fields["findings"] = try object(findings)
+            fields["crashFacts"] = try object(facts)
+            fields["headline"] = headline
+            fields["cause"] = cause ?? NSNull()
+            fields["culprit"] = try object(culprit)
+            fields["task"] = try object(task)
         } catch {
-            throw .cannotWrite(path: jsonPath, reason: "\(error)")
+            throw .cannotWrite(path: JobLayout.path(JobLayout.jobJSON, in: jobDirectory), reason: "\(error)")
         }
-    }
-
-    /// Writes `data` to a temporary file beside `path` and renames it over `path`.
-    static func replace(_ path: String, with data: Data) throws(FindingsError) {
-        do throws(AtomicFileError) {
-            try AtomicFile.write(data, to: path)
+        do throws(JobJSON.Failure) {
+            try JobJSON.merge(fields, into: jobDirectory)
         } catch {
-            throw .cannotWrite(path: path, reason: error.reason)
+            switch error {
+            case .notAnObject(let path, let reason): throw .badJobRecord(path: path, reason: reason)
+            case .cannotWrite(let path, let reason): throw .cannotWrite(path: path, reason: reason)
+            }
         }
     }
 }

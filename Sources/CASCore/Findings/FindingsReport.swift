@@ -73,7 +73,7 @@ public struct FindingsReport: Codable, Sendable, Equatable {
 }
 
 /// The entry points the job pipeline, the mail and `cas findings` call.
-public enum Findings {
+public enum FindingsEngine {
     /// The output files rules and facts read, at most this many bytes each (the start is kept).
     public static let outputLimit = 64 << 20
 
@@ -86,11 +86,12 @@ public enum Findings {
         else { throw .noJobDirectory(jobDirectory) }
         let rules: [Rule]
         do { rules = try RuleSet.load(builtin: builtinRules, site: siteRules) } catch { throw .rules(error) }
-        let names = Set(rules.flatMap(\.files)).union(["sys", "traceback", "log", "dmesg"])
+        let names = Set(rules.flatMap(\.files))
+            .union([JobLayout.sys, JobLayout.traceback, JobLayout.log, JobLayout.dmesg])
         var outputs = readOutputs(names, in: jobDirectory)
         // Before crash has run (or when it cannot), the log CAS read from the dump itself stands in for `log`,
         // so the rules written for `files = log` read it.
-        if outputs["log"] == nil, let dmesg = outputs["dmesg"] { outputs["log"] = dmesg }
+        if outputs[JobLayout.log] == nil, let dmesg = outputs[JobLayout.dmesg] { outputs[JobLayout.log] = dmesg }
         return evaluate(rules: rules, outputs: outputs)
     }
 
@@ -128,8 +129,8 @@ public enum Findings {
 
     /// The name of the kernel log among the outputs: crash's `log`, else the `dmesg` read from the dump itself.
     public static func kernelLog(in outputs: [String: String]) -> String? {
-        if let log = outputs["log"], !log.isEmpty { return "log" }
-        if let dmesg = outputs["dmesg"], !dmesg.isEmpty { return "dmesg" }
+        if let log = outputs[JobLayout.log], !log.isEmpty { return JobLayout.log }
+        if let dmesg = outputs[JobLayout.dmesg], !dmesg.isEmpty { return JobLayout.dmesg }
         return nil
     }
 

@@ -14,7 +14,7 @@ public enum RuleEngine {
     /// `logFile` (findings without one after those with one); severity; rule order. So the event the
     /// others follow wins: the NULL dereference over the oops header and "Fatal exception" printed after it,
     /// the hung tasks over the sysrq crash an operator triggered later.
-    public static func evaluate(_ rules: [Rule], outputs: [String: String], logFile: String? = "log") -> [Finding] {
+    public static func evaluate(_ rules: [Rule], outputs: [String: String], logFile: String? = JobLayout.log) -> [Finding] {
         var texts: [String: OutputText] = [:]
         var findings: [(order: Int, finding: Finding)] = []
         for (order, rule) in rules.enumerated() where !rule.disabled {
@@ -37,7 +37,7 @@ public enum RuleEngine {
 
     /// The finding of one rule, or nil when it does not fire.
     static func evaluate(
-        _ rule: Rule, outputs: [String: String], texts: inout [String: OutputText], logFile: String? = "log"
+        _ rule: Rule, outputs: [String: String], texts: inout [String: OutputText], logFile: String? = JobLayout.log
     ) -> Finding? {
         guard let pattern = try? NSRegularExpression(pattern: rule.pattern, options: [.anchorsMatchLines]) else {
             return nil

@@ -20,56 +20,62 @@ public struct JobRequest: Sendable {
     }
 }
 
-/// One analysis job: the stages in order (intake → identify → locate → extract → analyse), each recorded
-/// in the jobs table, the process log and `job.json`. `Job/` only sequences; every stage does its own work.
+/// One analysis job, on one page: DESIGN's stages in order (intake → identify → lookup → crash, then the
+/// findings and the mail), each a call of ``JobStages`` with a typed input and output, and one record of
+/// how far it got (``JobReport``), saved to the jobs table and `job.json` as each stage is entered.
+/// `Job/` only sequences and records; every stage does its own work.
 public final class AnalysisJob: @unchecked Sendable {
     public let request: JobRequest
-    public let settings: Settings
-    public let store: Store
     public let directory: JobDirectory
+    /// The job's one record; the jobs table's row is derived from it (``save()``).
     public internal(set) var report: JobReport
-    var record: JobRecord
+    let stages: JobStages
+    let store: Store
+    let mailer: Mailer?
     let logger = Logger.cas("cas")
+    let rowId: Int64?
     private let lock: DirectoryLock?
     private let logToken: LogFileToken?
+    /// The cache entry of the job's vmlinux, locked shared for the job's life (``LookupStage/Output/cacheLock``).
     var cacheLock: DirectoryLock?
-    let mailer: Mailer?
-    /// Set once `dmesg` (the dump's own kernel log) is written: a later failure to locate the debuginfo, to
-    /// find a server or to run crash then ends the job `.partial` rather than `.failed`.
+    /// Set once `dmesg` (the dump's own kernel log) is written: a later failure to find the debuginfo, a
+    /// server or to run crash then ends the job `.partial` rather than `.failed`.
     var hasKernelLog = false
     /// The text of `findings.txt`, for the mail.
     public internal(set) var findingsSummary: String?
 
     /// Checks the input, then creates the job directory (locked for the job's life), its log and its row.
     /// Nothing is written when the ID or the file is unusable.
-    /// `mailer` (from ``MailDelivery/prepare(settings:recipients:)``) sends the result to `request.emails`.
-    public static func start(_ request: JobRequest, settings: Settings, store: Store, mailer: Mailer? = nil)
-        throws(JobError) -> AnalysisJob
-    {
+    /// `mailer` (from ``MailDelivery/prepare(settings:recipients:)``) sends the result to `request.emails`;
+    /// `stages` are ``JobStages/standard(request:settings:store:)`` unless a test gives stand-ins.
+    public static func start(
+        _ request: JobRequest, settings: Settings, store: Store, mailer: Mailer? = nil, stages: JobStages? = nil
+    ) throws(JobError) -> AnalysisJob {
         if let problem = CaseID.problem(request.caseId) { throw .badID(problem) }
         try checkReadable(request.file)
         let directory = try JobDirectory.create(workDirectory: settings.workDirectory, caseId: request.caseId)
-        return try AnalysisJob(request: request, settings: settings, store: store, directory: directory, mailer: mailer)
+        return try AnalysisJob(
+            request: request, directory: directory, store: store, mailer: mailer,
+            stages: stages ?? .standard(request: request, settings: settings, store: store),
+            logLevel: settings.debugLevel == .debug ? .debug : .info)
     }
 
-    private init(request: JobRequest, settings: Settings, store: Store, directory: JobDirectory, mailer: Mailer?)
-        throws(JobError)
-    {
-        self.mailer = mailer
+    private init(
+        request: JobRequest, directory: JobDirectory, store: Store, mailer: Mailer?, stages: JobStages,
+        logLevel: Logger.Level
+    ) throws(JobError) {
         self.request = request
-        self.settings = settings
-        self.store = store
         self.directory = directory
+        self.store = store
+        self.mailer = mailer
+        self.stages = stages
         lock = try? DirectoryLock(path: directory.path, exclusive: true, wait: false)
-        logToken = try? LogSink.shared.attach(
-            file: directory.logPath, level: settings.debugLevel == .debug ? .debug : .info)
-        let now = Date()
-        report = JobReport(id: request.caseId, directory: directory.path, file: request.file, startedAt: now)
+        logToken = try? LogSink.shared.attach(file: directory.logPath, level: logLevel)
+        report = JobReport(id: request.caseId, directory: directory.path, file: request.file, startedAt: Date())
         do {
-            record = try store.insertJob(
-                JobRecord(caseId: request.caseId, directory: directory.path, pid: getpid(), startedAt: now))
+            rowId = try store.insertJob(JobRecord(report, id: nil, pid: getpid())).id
             // Recorded at the start, so that `cas-admin mail ID` can resend to them whatever happens later.
-            if !request.emails.isEmpty, let id = record.id { try store.setRecipients(request.emails, jobId: id) }
+            if !request.emails.isEmpty, let rowId { try store.setRecipients(request.emails, jobId: rowId) }
         } catch {
             throw .wrap("starting", error)
         }
@@ -92,95 +98,67 @@ public final class AnalysisJob: @unchecked Sendable {
         logger.info("input \(request.file) (\(ByteCount.format(FileSystem.size(request.file) ?? 0)))")
         do {
             try await runStages()
-            report.state = JobRecord.State.done.rawValue
-            record.state = .done
+            report.state = .done
             logger.info("done: \(directory.path)")
         } catch {
             fail(error)
         }
-        finish()
+        report.finishedAt = Date()
+        if report.exitStatus == nil { report.exitStatus = ExitStatus.ok.rawValue }
+        save()
         sendMail()
         return report
     }
 
-    /// Mails the outcome; an undeliverable mail never undoes the job, it only changes the exit status.
-    private func sendMail() {
-        guard let mailer, !request.emails.isEmpty else { return }
-        let failure = MailDelivery.deliver(record, findings: findingsSummary, to: request.emails, mailer: mailer, store: store)
-        record.mailState = Mailer.state(after: failure)
-        report.mail = record.mailState
-        if let failure {
-            let to = request.emails.joined(separator: ", ")
-            let resend = "cas-admin mail \(request.caseId)"
-            logger.error("mail to \(to) failed: \(failure.reasonWithRelay); resend with: \(resend)")
-            if report.exitStatus == ExitStatus.ok.rawValue { report.exitStatus = failure.exitStatus.rawValue }
-        } else {
-            logger.info("mailed the results to \(request.emails.joined(separator: ", "))")
+    /// The stages in order, each recording what it found.
+    func runStages() async throws(JobError) {
+        let intake = try await stage(.intake) { try await stages.intake(request.file, directory.path) }
+        report.dump = intake.dump
+        report.member = intake.layers.isEmpty ? nil : intake.dump
+        let dump = JobLayout.path(intake.dump, in: directory.path)
+
+        let identified = try await stage(.identify) { try await stages.identify(dump, intake.dump, directory.path) }
+        let identity = identified.identity
+        report.kernel = .init(
+            format: identity.format, release: identity.release, version: identity.version, arch: identity.arch,
+            buildId: identity.buildId)
+        if let completeness = identified.completeness { recordCompleteness(completeness) }
+        // Hook: checks on the dump's own log (before lookup) go here, beside the first findings.
+        if identified.wroteKernelLog {
+            hasKernelLog = true
+            writeFindings()
         }
+
+        let lookup = try await stage(.lookup) { try await stages.lookup(identity, directory.path) }
+        report.debuginfo = lookup.debuginfo
+        cacheLock = lookup.cacheLock
+
+        let crash = try await stage(.crash) {
+            try await stages.crash(
+                .init(jobDirectory: directory.path, dump: dump, vmlinux: lookup.debuginfo.vmlinux ?? "",
+                      identity: identity, match: lookup.match))
+        }
+        recordCrash(crash)
+        report.outputs = Dictionary(
+            CrashOutputs.list(directory: directory.path).map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
         save()
+        writeFindings()
     }
 
-    /// Records the failing step and error.
-    func fail(_ error: JobError) {
-        let step = record.state.rawValue
-        let message: String
-        let status: ExitStatus
-        if case .stage(_, let inner) = error {
-            message = inner.description
-            status = inner.exitStatus
-        } else {
-            message = error.description
-            status = error.exitStatus
-        }
-        logger.error("\(step) failed: \(message)")
-        // The exit status stays the specific one; the state says the job still has the log and findings.
-        let partial = hasKernelLog && [.noDebuginfo, .noServer, .crashFailed].contains(status)
-        if partial { logger.info("partial: the dump's own kernel log is in \(JobLayout.dmesg), findings in \(JobLayout.findings)") }
-        let state: JobRecord.State = partial ? .partial : .failed
-        report.state = state.rawValue
-        report.step = step
-        report.error = message
-        report.exitStatus = status.rawValue
-        record.state = state
-        record.step = step
-        record.error = message
-    }
-
-    /// Moves to `state`, recording it in the table and `job.json`.
-    func enter(_ state: JobRecord.State) {
-        record.state = state
-        report.state = state.rawValue
+    /// Enters `state` (recorded in the table and `job.json`, named in the log), runs the stage, times it,
+    /// and records a failure against it.
+    private func stage<T>(_ state: JobRecord.State, _ body: () async throws -> T) async throws(JobError) -> T {
+        report.state = state
+        logger.info("stage \(state.rawValue)")
         save()
         FaultPoint.reach(state.rawValue)
-    }
-
-    func save() {
-        do {
-            try store.updateJob(record)
-        } catch {
-            logger.warning("cannot record the job's state: \(error.description)")
-        }
-        if report.dump != nil {
-            do { try JobJSON.write(report, to: directory.path) } catch {
-                logger.warning("cannot write job.json: \(error)")
-            }
-        }
-    }
-
-    private func finish() {
-        report.finishedAt = Date()
-        record.finishedAt = report.finishedAt
-        if report.exitStatus == nil { report.exitStatus = ExitStatus.ok.rawValue }
-        save()
-    }
-
-    /// Times one stage into the report.
-    func timed<T>(_ name: String, _ body: () async throws(JobError) -> T) async throws(JobError) -> T {
         let clock = ContinuousClock()
         let start = clock.now
-        let result = try await body()
+        let result: T
+        do { result = try await body() } catch { throw .wrap(state.rawValue, error) }
         let elapsed = clock.now - start
-        report.timings[name] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.timings[state.rawValue] =
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return result
     }
 }

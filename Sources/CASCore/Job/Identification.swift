@@ -1,8 +1,7 @@
 import Foundation
 
-/// Where Archive and Dump meet: which member of an upload is the dump (by its magic), what kernel it is
-/// from (read through the layers, never unpacking), and intake with the dump chosen the same way.
-/// Used by `cas identify` and by the job pipeline.
+/// Where Archive and Dump meet: which member of an upload is the dump (by its magic) and what kernel it is
+/// from, read through the layers, never unpacking. Used by `cas identify` and by ``IntakeStage``.
 public enum Identification {
     /// One identified dump.
     public struct Result: Sendable {
@@ -116,30 +115,8 @@ public enum Identification {
         }
     }
 
-    /// Intake with the settings' limits and the Dump stage's magic.
-    public static func intake(file: String, jobDirectory: String, settings: Settings) throws(ArchiveError)
-        -> IntakeRecord
-    {
-        var limits = Intake.Limits(maxUnpackSize: settings.maxUnpackSize,
-                                   maxExpansionRatio: settings.maxExpansionRatio)
-        limits.maxExtraSize = settings.maxExtraSize
-        limits.maxExtraRatio = settings.maxExtraRatio
-        do {
-            var intake = Intake(source: file, jobDirectory: jobDirectory, limits: limits,
-                                sniffLength: DumpFormat.sniffLength, dumpRank: dumpRank)
-            intake.decompressors = settings.decompressors
-            return try intake.run()
-        } catch .noDump(let name, let held) {
-            // A plain ELF executable ranks 0 like any non-dump; say what it is (a vmlinux given by mistake?).
-            if case .unsupported(let what) = sniff(file: file), what == DumpFormat.elfExecutableMessage {
-                throw .noDump(name, what)
-            }
-            throw .noDump(name, held)
-        }
-    }
-
     /// The dump format the first bytes of `file` show, if any.
-    private static func sniff(file: String) -> DumpFormat? {
+    static func sniff(file: String) -> DumpFormat? {
         guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
         defer { try? handle.close() }
         return DumpFormat.sniff([UInt8]((try? handle.read(upToCount: DumpFormat.sniffLength)) ?? Data()))

@@ -13,7 +13,7 @@ public struct JobDirectory: Sendable {
     /// The full path of the job directory.
     public var path: String { idDirectory + "/" + name }
     /// The process log inside it.
-    public var logPath: String { path + "/" + caseId + ".log" }
+    public var logPath: String { JobLayout.path(JobLayout.log(caseId: caseId), in: path) }
 
     /// Creates a fresh job directory (mode 0750) for `caseId` under `workDirectory`.
     ///
@@ -93,7 +93,7 @@ public struct JobDirectory: Sendable {
 
     /// Points `<ID>/latest` at this job unless a newer job already holds it; atomic (symlink + rename).
     public func pointLatest() throws(JobError) {
-        let latest = idDirectory + "/latest"
+        let latest = idDirectory + "/" + JobLayout.latest
         let lock = try? DirectoryLock(path: idDirectory, exclusive: true, wait: true)
         defer { lock?.unlock() }
         if let current = try? FileManager.default.destinationOfSymbolicLink(atPath: latest),
@@ -102,13 +102,10 @@ public struct JobDirectory: Sendable {
         {
             return
         }
-        let temporary = idDirectory + "/.latest.\(getpid())"
-        unlink(temporary)
-        guard symlink(name, temporary) == 0 else { throw .cannotCreate(temporary, String(cString: strerror(errno))) }
-        guard rename(temporary, latest) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .cannotCreate(latest, reason)
+        do throws(AtomicFileError) {
+            try AtomicFile.symlink(name, at: latest)
+        } catch {
+            throw .cannotCreate(latest, error.reason)
         }
     }
 }

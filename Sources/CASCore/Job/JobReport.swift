@@ -1,6 +1,7 @@
 import Foundation
 
-/// The machine-readable record of one job, written to `job.json` and printed by `cas --json`.
+/// The one record of a job: how far it got and what each stage found. Written to `job.json` (through
+/// ``JobJSON``) and, as a ``JobRecord`` row derived from it, to the jobs table; printed by `cas --json`.
 public struct JobReport: Codable, Sendable, Equatable {
     public struct Kernel: Codable, Sendable, Equatable {
         public var format: String?
@@ -17,21 +18,42 @@ public struct JobReport: Codable, Sendable, Equatable {
         public var match: String?
     }
 
+    /// How much of the dump is missing (cut short, makedumpfile's incomplete flag, ELF segments past the end).
+    public struct Completeness: Codable, Sendable, Equatable {
+        public var actualBytes: Int64
+        public var expectedBytes: Int64?
+        public var missingBytes: Int64
+        public var incompleteFlag: Bool
+        public var problem: String
+    }
+
+    /// An error crash printed for a command it went on after: that command's output is partial or empty.
+    public struct CrashCommandError: Codable, Sendable, Equatable {
+        public var command: String
+        public var message: String
+    }
+
     public var id: String
     public var directory: String
-    public var state: String
-    public var step: String?
+    /// The stage the job is in, or how it ended.
+    public var state: JobRecord.State
+    /// The stage that failed.
+    public var step: JobRecord.State?
     public var error: String?
     public var exitStatus: Int32?
     public var file: String
     public var dump: String?
     public var member: String?
     public var kernel: Kernel?
+    public var dumpCompleteness: Completeness?
     public var debuginfo: Debuginfo?
     public var server: String?
     /// Output files crash produced, with their sizes in bytes.
     public var outputs: [String: Int64] = [:]
-    /// Seconds spent in each step.
+    /// crash commands that did not complete (crash exited, was killed or stopped): their outputs are missing.
+    public var crashFailures: [CrashCommandFailure]?
+    public var crashErrors: [CrashCommandError]?
+    /// Seconds spent in each stage.
     public var timings: [String: Double] = [:]
     public var startedAt: Date
     public var finishedAt: Date?
@@ -40,39 +62,29 @@ public struct JobReport: Codable, Sendable, Equatable {
     public init(id: String, directory: String, file: String, startedAt: Date) {
         self.id = id
         self.directory = directory
-        self.state = "unpacking"
+        self.state = .intake
         self.file = file
         self.startedAt = startedAt
     }
+
+    /// Merges the record's keys into `<directory>/job.json`, keeping the keys the findings wrote.
+    func write() throws(JobJSON.Failure) {
+        try JobJSON.merge(try JobJSON.fields(of: self), into: directory)
+    }
 }
 
-/// Reads and writes a job's `job.json`, keeping keys other stages wrote (the findings array).
-public enum JobJSON {
-    /// Merges `report`'s keys into `<directory>/job.json`, keeping any other top-level keys, atomically.
-    public static func write(_ report: JobReport, to directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let fresh = try JSONSerialization.jsonObject(with: encoder.encode(report)) as? [String: Any] ?? [:]
-        try merge(fresh, into: directory)
-    }
-
-    /// Merges top-level `values` into `<directory>/job.json`, atomically (temporary file + rename).
-    public static func merge(_ values: [String: Any], into directory: String) throws {
-        let path = directory + "/job.json"
-        var object: [String: Any] = [:]
-        if let data = FileManager.default.contents(atPath: path),
-            let existing = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        {
-            object = existing
-        }
-        for (key, value) in values { object[key] = value }
-        let data = try JSONSerialization.data(
-            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        do throws(AtomicFileError) {
-            try AtomicFile.write(data + Data("\n".utf8), to: path)
-        } catch {
-            throw JobError.cannotCreate(path, error.reason)
-        }
+extension JobRecord {
+    /// The jobs table's row for `report`: row `id`, run by process `pid`.
+    init(_ report: JobReport, id: Int64?, pid: Int32?) {
+        self.init(caseId: report.id, directory: report.directory, state: report.state, pid: pid, startedAt: report.startedAt)
+        self.id = id
+        step = report.step?.rawValue
+        error = report.error
+        dump = report.dump
+        (release, arch, buildId) = (report.kernel?.release, report.kernel?.arch, report.kernel?.buildId)
+        vmlinux = report.debuginfo?.vmlinux
+        server = report.server
+        finishedAt = report.finishedAt
+        mailState = report.mail
     }
 }

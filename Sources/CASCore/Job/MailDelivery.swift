@@ -30,7 +30,7 @@ public enum MailDelivery {
         let outcome: MailContent.Outcome
         switch job.state {
         case .done:
-            let text = findings ?? (try? String(contentsOfFile: job.directory + "/findings.txt", encoding: .utf8)) ?? ""
+            let text = findings ?? (try? String(contentsOfFile: JobLayout.path(JobLayout.findings, in: job.directory), encoding: .utf8)) ?? ""
             outcome = .done(findings: text)
         default:
             outcome = .failed(step: job.step ?? job.state.rawValue, error: job.error ?? "the job did not finish")

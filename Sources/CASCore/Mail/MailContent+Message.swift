@@ -17,7 +17,7 @@ extension MailContent {
         var crashOutLine: String?
         if let crashOut = outputs.crashOut {
             if let data = crashOut.data {
-                attachments.append(.init(filename: "crash.out", data: data))
+                attachments.append(.init(filename: JobLayout.crashOutput, data: data))
                 crashOutLine = "crash.out is attached (\(ByteCount.format(crashOut.size)))."
             } else {
                 crashOutLine =
@@ -76,12 +76,12 @@ extension MailContent {
         let rerun = "cas -i \(caseId) -f \(dump ?? "<the dump or archive>")"
         var out: [String] = []
         switch step {
-        case "locating", "extracting", "lookup", "debuginfo":
+        case "lookup":
             out.append(
                 "- Put the debuginfo package for \(release ?? "this kernel")\(arch.map { " (\($0))" } ?? "") "
                     + "under the kernels tree, then index it: cas-admin -b")
-        case "analysing", "crash":
-            out.append("- Read crash.out and the job log in \(directory); './crash' there opens the dump by hand.")
+        case "crash":
+            out.append("- Read \(JobLayout.crashOutput) and the job log in \(directory); './crash' there opens the dump by hand.")
         default:
             out.append("- Read the job log \(directory)/\(caseId).log for the cause.")
         }

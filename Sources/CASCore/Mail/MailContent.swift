@@ -80,12 +80,13 @@ public struct MailContent: Sendable, Equatable {
         /// (attached when at most `attachLimit` bytes) from `directory`; missing files are left out.
         public static func read(directory: String, caseId: String, attachLimit: Int64, logLines: Int = 100) -> Outputs {
             var outputs = Outputs()
-            outputs.traceback = text(directory + "/traceback")
-            outputs.sys = text(directory + "/sys").map(systemSummary)
-            outputs.logTail = (text(directory + "/log") ?? text(directory + "/dmesg")).map { lastLines($0, logLines) }
-            outputs.findings = text(directory + "/findings.txt")
-            outputs.processLogTail = text(directory + "/\(caseId).log").map { lastLines($0, 20) }
-            let crashOut = directory + "/crash.out"
+            func path(_ name: String) -> String { JobLayout.path(name, in: directory) }
+            outputs.traceback = text(path(JobLayout.traceback))
+            outputs.sys = text(path(JobLayout.sys)).map(systemSummary)
+            outputs.logTail = (text(path(JobLayout.log)) ?? text(path(JobLayout.dmesg))).map { lastLines($0, logLines) }
+            outputs.findings = text(path(JobLayout.findings))
+            outputs.processLogTail = text(path(JobLayout.log(caseId: caseId))).map { lastLines($0, 20) }
+            let crashOut = path(JobLayout.crashOutput)
             if let size = FileSystem.size(crashOut) {
                 let data = size <= attachLimit ? FileManager.default.contents(atPath: crashOut).map { Array($0) } : nil
                 outputs.crashOut = (crashOut, size, data)

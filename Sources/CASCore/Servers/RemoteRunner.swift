@@ -11,9 +11,12 @@ public struct RemoteRunner: Sendable {
         self.store = store
     }
 
-    /// The shell command line run remotely: enter the job directory and run its wrapper in batch mode.
-    public static func crashCommand(jobDirectory: String) -> String {
-        "cd \(SSH.quote(jobDirectory)) && ./crash -s -i crash.in > crash.out 2>&1"
+    /// The shell command line run remotely: enter the job directory and run its wrapper in batch mode on
+    /// `input`, everything crash prints into `output` (both relative to the job directory).
+    public static func crashCommand(
+        jobDirectory: String, input: String = JobLayout.crashInput, output: String = JobLayout.crashOutput
+    ) -> String {
+        "cd \(SSH.quote(jobDirectory)) && ./\(JobLayout.wrapper) -s -i \(SSH.quote(input)) > \(SSH.quote(output)) 2>&1"
     }
 
     /// Runs `remoteCommand` on a server of `arch`; returns the server's name and how the command ended.

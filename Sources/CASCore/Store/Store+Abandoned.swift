@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension Store {
-    /// Jobs whose state says a process is still working on them (unpacking … analysing).
+    /// Jobs whose state says a process is still working on them (intake … crash).
     public func activeJobs() throws(StoreError) -> [JobRecord] {
         let active = JobRecord.State.allCases.filter(\.isActive).map(\.rawValue)
         return try read { db in

@@ -11,9 +11,18 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
         .timeIntervalSince1970
     }
 
-    /// The states a job moves through.
+    /// The states a job moves through: its stages, as DESIGN names them, then how it ended. The same
+    /// names are the job's `state` and failed `step` in the table, `job.json` and the log.
     public enum State: String, Codable, Sendable, CaseIterable {
-        case unpacking, identifying, locating, extracting, analysing, done, failed, abandoned
+        /// The upload unpacked into the job's `input/` folder, the dump chosen.
+        case intake
+        /// The dump's kernel read from its headers; its own kernel log (`dmesg`) and first findings written.
+        case identify
+        /// The debuginfo found (index, then debuginfod) and its vmlinux linked from the cache.
+        case lookup
+        /// crash run on the dump (here, with crash_32 or on a server), the outputs split, the findings written.
+        case crash
+        case done, failed, abandoned
         /// Ended before crash could run (no debuginfo, no server, crash unusable), with the dump's own
         /// kernel log and the findings from it: `step` and `error` say what was missing.
         case partial
@@ -40,7 +49,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
     public var finishedAt: Date?
     public var mailState: String?
 
-    public init(caseId: String, directory: String, state: State = .unpacking, pid: Int32?, startedAt: Date = Date()) {
+    public init(caseId: String, directory: String, state: State = .intake, pid: Int32?, startedAt: Date = Date()) {
         self.caseId = caseId
         self.directory = directory
         self.state = state

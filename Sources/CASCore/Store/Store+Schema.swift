@@ -1,6 +1,12 @@
 import GRDB
 
 extension Store {
+    /// The job states before DESIGN's stage names, and their names now.
+    static let stageRenames = [
+        ("unpacking", "intake"), ("identifying", "identify"), ("locating", "lookup"), ("extracting", "lookup"),
+        ("analysing", "crash"),
+    ]
+
     /// Versioned schema migrations; append new ones at the end, never edit an applied one.
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -85,6 +91,13 @@ extension Store {
                     """)
         }
         registerMailMigrations(&migrator)
+        migrator.registerMigration("v3: stage names") { db in
+            // The job's states were unpacking/identifying/locating/extracting/analysing: DESIGN's stage names now.
+            for (old, new) in stageRenames {
+                try db.execute(sql: "UPDATE job SET state = ? WHERE state = ?", arguments: [new, old])
+                try db.execute(sql: "UPDATE job SET step = ? WHERE step = ?", arguments: [new, old])
+            }
+        }
         return migrator
     }()
 }

@@ -35,6 +35,21 @@ public enum AtomicFile {
         }
     }
 
+    /// Points `path` at `target` by a new symlink beside it renamed over `path` (a `latest` link).
+    public static func symlink(_ target: String, at path: String) throws(AtomicFileError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\((path as NSString).lastPathComponent).\(getpid())"
+        unlink(temporary)
+        guard Glibc.symlink(target, temporary) == 0 else {
+            throw AtomicFileError(path: temporary, reason: String(cString: strerror(errno)))
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw AtomicFileError(path: path, reason: reason)
+        }
+    }
+
     /// Creates `path` with `data`; fails (`File exists`) when anything, even a dangling link, is at that name.
     public static func create(_ data: Data, at path: String, mode: mode_t = 0o640) throws(AtomicFileError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)

@@ -11,6 +11,21 @@ public enum JobLayout {
     public static let crashInput = "crash.in"
     /// What crash printed.
     public static let crashOutput = "crash.out"
+    /// The resumed run's markers and per-attempt inputs (removed after the run).
+    public static let crashProgress = ".crash-progress"
+    /// The `crash --minimal` retry's input and output (removed after the run; the output is appended to crash.out).
+    public static let minimalInput = ".crash-minimal.in"
+    public static let minimalOutput = ".crash-minimal.out"
+    /// The first pass's `mod` table, the backtraces and the kernel log (outputs of the standard snippets).
+    public static let modules = "modules"
+    public static let traceback = "traceback"
+    public static let log = "log"
+    public static let sys = "sys"
+    /// `-m`: the module pass's batch, what crash printed, its `mod -S` table, and the backtraces with module symbols.
+    public static let modulesInput = "crash-modules.in"
+    public static let modulesOutput = "crash-modules.out"
+    public static let modulesTable = "modules-debug"
+    public static let modulesTraceback = "traceback-modules"
     /// First-pass findings, human-readable.
     public static let findings = "findings.txt"
     /// The machine-readable record of the job.
@@ -23,4 +38,6 @@ public enum JobLayout {
     public static let latest = "latest"
     /// The process log of the job with ID `caseId`.
     public static func log(caseId: String) -> String { caseId + ".log" }
+    /// `<jobDirectory>/<name>`.
+    public static func path(_ name: String, in jobDirectory: String) -> String { jobDirectory + "/" + name }
 }

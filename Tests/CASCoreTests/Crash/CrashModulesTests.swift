@@ -24,6 +24,32 @@ import Testing
         #expect(CrashModules.rows(inTable: "mod: cannot access vmalloc'd module memory\n MODULE NAME\n").isEmpty)
     }
 
+    /// `mod -S` prints a row for each module whose file it found (`(not loaded)` when loading failed) and a
+    /// `mod: ` line for each failure; a module with no file found gets no row.
+    @Test func readsWhatModSLoaded() {
+        let table = """
+                 MODULE       NAME       TEXT_BASE       SIZE  OBJECT FILE
+            ffffffffa0002040  crashfix  ffffffffa0000000  16384  /debugs/k/extra/crashfix.ko
+            mod: /debugs/k/extra/broken.ko: not an ELF format object file
+            ffffffffc0a1b000  broken    ffffffffc09f0000  184320  (not loaded)
+
+            """
+        let output = "mod: cannot load symbols from: /debugs/k/extra/dm-mod.ko.debug\nPID: 1 TASK: ffff\n"
+        let load = CrashModules.load(table: table, output: output, expected: ["crashfix", "broken", "dm_mod", "absent"])
+        #expect(load.loaded == [.init(name: "crashfix", objectFile: "/debugs/k/extra/crashfix.ko")])
+        #expect(load.missing == ["broken", "dm_mod", "absent"])
+        #expect(
+            load.problems == [
+                "mod: /debugs/k/extra/broken.ko: not an ELF format object file",
+                "mod: cannot load symbols from: /debugs/k/extra/dm-mod.ko.debug",
+            ])
+        // A module path that merely contains the word is not a problem.
+        let clean = CrashModules.load(
+            table: "ffffffffa0002040  cannotfail  ffffffffa0000000  16384  /m/cannotfail.ko\n", output: "",
+            expected: ["cannotfail"])
+        #expect(clean.problems.isEmpty && clean.missing.isEmpty)
+    }
+
     @Test func secondPassInputLoadsTheTreeAndRerunsBacktraces() throws {
         #expect(
             try CrashModules.secondPassInput(moduleDirectory: "/var/cache/cas/debugs/mods") == """

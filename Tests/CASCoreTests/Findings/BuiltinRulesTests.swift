@@ -48,7 +48,7 @@ struct BuiltinRulesTests {
             + builtinRuleCases.first { $0.id == "hung-task" }!.hit
         let findings = RuleEngine.evaluate(try FindingsTestSupport.builtinRules(), outputs: ["log": log])
         #expect(findings.map(\.id) == ["hung-task", "sysrq-crash"])
-        let report = Findings.evaluate(rules: try FindingsTestSupport.builtinRules(), outputs: ["log": log])
+        let report = FindingsEngine.evaluate(rules: try FindingsTestSupport.builtinRules(), outputs: ["log": log])
         #expect(report.headline.hasPrefix("Hung task: jbd2/sda1-8 blocked for more than 120 seconds (+1 more)"))
         #expect(report.task == CulpritTask(pid: 412, command: "jbd2/sda1-8"))
     }

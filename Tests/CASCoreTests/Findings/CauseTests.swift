@@ -6,7 +6,7 @@ import Testing
 @Suite("Findings cause and culprit")
 struct CauseTests {
     static func report(_ log: String, sys: String = "", traceback: String = "") throws -> FindingsReport {
-        Findings.evaluate(
+        FindingsEngine.evaluate(
             rules: try FindingsTestSupport.builtinRules(), outputs: ["log": log, "sys": sys, "traceback": traceback])
     }
 
@@ -247,7 +247,7 @@ struct CauseTests {
                 [exception RIP: faulty_descend+26]
              #5 [ffffc900000e3fb8] faulty_descend at ffffffffa0000048 [faulty]
             """
-        let report = Findings.evaluate(
+        let report = FindingsEngine.evaluate(
             rules: try FindingsTestSupport.builtinRules(),
             outputs: ["sys": "       PANIC: \"kernel BUG at mm/slub.c:440!\"", "traceback": traceback])
         #expect(report.headline == "kernel BUG at mm/slub.c:440 in faulty_descend [faulty] — PID 26 \"faultyd\" on CPU 1")

@@ -9,13 +9,13 @@ struct FindingsReportTests {
         let job = try FindingsTestSupport.temporaryDirectory("job")
         try FindingsTestSupport.write(["log": "[ 1.0] sysrq: Trigger a crash\n"], into: job)
         let rules = FindingsTestSupport.builtinRulesDirectory
-        try Findings.evaluate(jobDirectory: job, siteRules: nil, builtinRules: rules).write(to: job)
+        try FindingsEngine.evaluate(jobDirectory: job, siteRules: nil, builtinRules: rules).write(to: job)
         var record = try Self.record(job)
         #expect((record["findings"] as? [[String: Any]])?.count == 1)
         #expect((record["headline"] as? String)?.hasPrefix("Crash triggered on purpose (sysrq 'c')") == true)
 
         try FindingsTestSupport.write(["log": "[ 1.0] nothing to see\n"], into: job)
-        let report = try Findings.evaluate(jobDirectory: job, siteRules: nil, builtinRules: rules)
+        let report = try FindingsEngine.evaluate(jobDirectory: job, siteRules: nil, builtinRules: rules)
         try report.write(to: job)
         record = try Self.record(job)
         #expect((record["findings"] as? [Any])?.isEmpty == true)
@@ -38,7 +38,7 @@ struct FindingsReportTests {
     @Test("a missing job directory is an input error")
     func missingJob() {
         #expect(throws: FindingsError.noJobDirectory("/nonexistent/job")) {
-            _ = try Findings.evaluate(jobDirectory: "/nonexistent/job", siteRules: nil)
+            _ = try FindingsEngine.evaluate(jobDirectory: "/nonexistent/job", siteRules: nil)
         }
         #expect(FindingsError.noJobDirectory("x").exitStatus == .noInput)
     }

@@ -11,7 +11,7 @@ struct FixtureJobTests {
         .enabled(if: crashAvailable, "needs the crash utility (apt install crash)"))
     func realCrashOutputs() throws {
         let job = try FindingsTestSupport.fixtureJob()
-        let report = try Findings.evaluate(
+        let report = try FindingsEngine.evaluate(
             jobDirectory: job, siteRules: nil, builtinRules: FindingsTestSupport.builtinRulesDirectory)
 
         // Exactly these rules fire: the deliberate crash and the fixture's own out-of-tree module.
@@ -45,7 +45,7 @@ struct FixtureJobTests {
         }
         try #"{"id": "12345", "state": "done", "findings": ["stale"]}"#.write(
             toFile: job + "/job.json", atomically: true, encoding: .utf8)
-        let report = try Findings.evaluate(
+        let report = try FindingsEngine.evaluate(
             jobDirectory: job, siteRules: nil, builtinRules: FindingsTestSupport.builtinRulesDirectory)
         try report.write(to: job)
 

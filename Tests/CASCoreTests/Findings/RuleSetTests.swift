@@ -64,7 +64,7 @@ struct RuleSetTests {
         try FindingsTestSupport.write(["acme.rules": Self.siteRules], into: site)
         let job = try FindingsTestSupport.temporaryDirectory("job")
         try FindingsTestSupport.write(["log": Self.log], into: job)
-        let report = try Findings.evaluate(
+        let report = try FindingsEngine.evaluate(
             jobDirectory: job, siteRules: site, builtinRules: FindingsTestSupport.builtinRulesDirectory)
         #expect(report.headline.hasPrefix("ACME RAID controller reset"))
     }
@@ -89,7 +89,7 @@ struct RuleSetTests {
         let expected = FindingsError.rules(
             .syntax(path: other + "/c.rules", line: 1, message: "unclosed section header '[c'"))
         #expect(throws: expected) {
-            _ = try Findings.evaluate(
+            _ = try FindingsEngine.evaluate(
                 jobDirectory: job, siteRules: other, builtinRules: FindingsTestSupport.builtinRulesDirectory)
         }
         #expect(expected.exitStatus == .configuration)

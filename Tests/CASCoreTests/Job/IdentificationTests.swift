@@ -105,14 +105,14 @@ import Testing
         try FileManager.default.copyItem(atPath: "/bin/true", toPath: work + "/vmlinux")
         let settings = Settings.defaults(base: work, source: "test")
         #expect {
-            try Identification.intake(file: work + "/vmlinux", jobDirectory: work + "/job", settings: settings)
+            try IntakeStage(settings: settings).run(file: work + "/vmlinux", jobDirectory: work + "/job")
         } throws: { error in
             (error as? ArchiveError)?.description == "vmlinux: no kernel crash dump in it (ELF executable/shared "
                 + "object, not a core: did you give the vmlinux instead of the dump?)"
         }
         try ArchiveFixtures.shell("tar cf vmlinux.tar vmlinux", in: work)
         #expect {
-            try Identification.intake(file: work + "/vmlinux.tar", jobDirectory: work + "/job", settings: settings)
+            try IntakeStage(settings: settings).run(file: work + "/vmlinux.tar", jobDirectory: work + "/job")
         } throws: { error in
             (error as? ArchiveError)?.description.contains("tar archive holding: vmlinux") == true
         }

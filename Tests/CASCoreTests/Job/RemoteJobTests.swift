@@ -40,7 +40,7 @@ struct RemoteJobTests {
 
         let request = JobRequest(caseId: "remote-1", file: try Self.dump(), executablePath: "/nonexistent")
         let report = try await AnalysisJob.start(request, settings: settings, store: store).run()
-        #expect(report.state == "done", "\(report.error ?? "")")
+        #expect(report.state == .done, "\(report.error ?? "")")
         #expect(report.server == "127.0.0.1:\(sshd.port)")
         let sys = try String(contentsOfFile: report.directory + "/sys", encoding: .utf8)
         #expect(sys.contains("RELEASE: 6.1.192-tiny-pidfix"))
@@ -57,13 +57,13 @@ struct RemoteJobTests {
         try Self.record(dropping, in: store, arch: CrashPlace.hostArchitecture())
         try Self.record(healthy, in: store, arch: CrashPlace.hostArchitecture())
         // The healthy one looks busier, so the dropping one is tried first.
-        var busy = JobRecord(caseId: "other", directory: base + "/other", state: .analysing, pid: 1)
+        var busy = JobRecord(caseId: "other", directory: base + "/other", state: .crash, pid: 1)
         busy.server = "127.0.0.1:\(healthy.port)"
         _ = try store.insertJob(busy)
 
         let request = JobRequest(caseId: "remote-2", file: try Self.dump(), executablePath: "/nonexistent")
         let report = try await AnalysisJob.start(request, settings: settings, store: store).run()
-        #expect(report.state == "done", "\(report.error ?? "")")
+        #expect(report.state == .done, "\(report.error ?? "")")
         #expect(report.server == "127.0.0.1:\(healthy.port)")
         let log = try String(contentsOfFile: report.directory + "/remote-2.log", encoding: .utf8)
         #expect(log.contains("connection to 127.0.0.1:\(dropping.port) failed"))
@@ -76,8 +76,8 @@ struct RemoteJobTests {
         let request = JobRequest(caseId: "remote-3", file: try Self.dump(), executablePath: "/nonexistent")
         let report = try await AnalysisJob.start(request, settings: settings, store: store).run()
         // Partial: the job still has the dump's own kernel log and the findings from it.
-        #expect(report.state == "partial")
-        #expect(report.step == "analysing")
+        #expect(report.state == .partial)
+        #expect(report.step == .crash)
         #expect(report.exitStatus == ExitStatus.noServer.rawValue)
         #expect(report.error?.contains("no analysis server for \(CrashPlace.hostArchitecture()) dumps") == true)
     }

@@ -56,13 +56,13 @@ struct MailerTests {
         try FileManager.default.removeItem(atPath: job.directory + "/crash.out")
         let report = MailContent(
             caseId: "777", directory: job.directory,
-            outcome: .failed(step: "locating", error: "no debuginfo matches 6.1.192-tiny-pidfix x86_64"),
+            outcome: .failed(step: "lookup", error: "no debuginfo matches 6.1.192-tiny-pidfix x86_64"),
             release: "6.1.192-tiny-pidfix", arch: "x86_64",
             identity: "Linux 6.1.192-tiny-pidfix x86_64, build ID 08874375e749a8381d73fd31b60f5b1eeae9ac3b",
             dump: "/srv/dumps/vmcore.flat")
         try mailer(sink.port).send(report, to: ["a@example.com"])
         let mail = try #require(try sink.messages().first)
-        #expect(mail.subject == "CAS failed for 777: locating")
+        #expect(mail.subject == "CAS failed for 777: lookup")
         #expect(mail.body.contains("Error: no debuginfo matches 6.1.192-tiny-pidfix x86_64"))
         #expect(mail.body.contains("build ID 08874375e749a8381d73fd31b60f5b1eeae9ac3b"))
         #expect(mail.body.contains("cas-admin -b"))

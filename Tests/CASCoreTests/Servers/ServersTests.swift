@@ -85,7 +85,7 @@ struct ServerProbeTests {
             sharedStorage: true, available: true, lastSeen: Date(), lastError: nil))
         try store.saveServer(ServerRecord(host: "127.0.0.1", port: sshd.port, arch: "testarch", crashVersion: "8.0.2",
             sharedStorage: true, available: true, lastSeen: Date(), lastError: nil))
-        var busy = JobRecord(caseId: "busy", directory: root + "/busy", state: .analysing, pid: 1)
+        var busy = JobRecord(caseId: "busy", directory: root + "/busy", state: .crash, pid: 1)
         busy.server = "127.0.0.1:\(sshd.port)"
         _ = try store.insertJob(busy)
 

@@ -23,7 +23,7 @@ extension CAS {
             global.bootstrapLogging(defaultLevel: .warning)
             try await reportingErrors("cas unpack") {
                 let settings = try global.loadSettings()
-                let record = try Identification.intake(file: file, jobDirectory: directory, settings: settings)
+                let record = try IntakeStage(settings: settings).run(file: file, jobDirectory: directory)
                 if global.json { try printJSON(record) } else { print(Escaped.text(record.summary)) }
             }
         }
