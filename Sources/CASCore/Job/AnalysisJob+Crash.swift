@@ -51,6 +51,7 @@ extension AnalysisJob {
         record.server = report.server
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
         for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
+        recordCrashWarnings(kernelRelease: context.release)
         if request.modules {
             if let match {
                 try await loadModules(match: match, run: run, place: place)

@@ -97,6 +97,7 @@ public final class AnalysisJob: @unchecked Sendable {
             logger.info("done: \(directory.path)")
         } catch {
             fail(error)
+            giveBackInput()
         }
         finish()
         sendMail()
@@ -114,9 +115,8 @@ public final class AnalysisJob: @unchecked Sendable {
             let resend = "cas-admin mail \(request.caseId)"
             logger.error("mail to \(to) failed: \(failure.reasonWithRelay); resend with: \(resend)")
             if report.exitStatus == ExitStatus.ok.rawValue { report.exitStatus = failure.exitStatus.rawValue }
-        } else {
-            logger.info("mailed the results to \(request.emails.joined(separator: ", "))")
         }
+        // A delivery is logged once, by the mailer ("mail '…' sent via RELAY to …").
         save()
     }
 
