@@ -73,7 +73,7 @@ public enum CrashCompatibility {
     }
 
     /// The leading dotted numbers of a version or release ("8.0.4++" → [8, 0, 4], "6.1.192-tiny" → [6, 1, 192]).
-    static func numbers(_ version: String) -> [Int]? {
+    public static func numbers(_ version: String) -> [Int]? {
         var parts: [Int] = []
         for piece in version.split(separator: ".", omittingEmptySubsequences: false) {
             let digits = piece.prefix { $0.isASCII && $0.isNumber }

@@ -27,7 +27,7 @@ import Testing
         let found = CrashWarnings.scan(Self.output)
         #expect(found.map(\.kind) == [.notInPIDHash, .versionInconsistency, .invalidMemberOffset, .invalidStructureSize, .cannotDetermine])
         #expect(found[2].line == "bt: invalid structure member offset: mm_struct_mmap")
-        #expect(CrashWarnings.scan("WARNING: active task \u{1b}[31m on cpu 0 not found in PID hash").first?.line.contains("\\x1b") == true)
+        #expect(CrashWarnings.scan("WARNING: active task \u{1b}[31m on cpu 0 not found in PID hash").first?.line.lowercased().contains("\\x1b") == true)
     }
 
     @Test func readsTheKernelsCountCrashsVersionAndTheTasksPSListed() {
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func theCompatibilityTableFollowsCrashsHistory() {
-        #expect(CrashCompatibility.problems(crashVersion: "8.0.2", kernelRelease: "6.1.192-tiny").map(\.change.name) == ["maple tree"])
+        #expect(CrashCompatibility.problems(crashVersion: "8.0.2", kernelRelease: "6.1.100-tiny").map(\.change.name) == ["maple tree"])
         #expect(CrashCompatibility.problems(crashVersion: "8.0.2", kernelRelease: "6.1.112").map(\.change.name) == ["maple tree", "upid numbers[]"])
         #expect(CrashCompatibility.problems(crashVersion: "8.0.3", kernelRelease: "6.8.0-45-generic").map(\.change.name) == ["upid numbers[]"])
         #expect(CrashCompatibility.problems(crashVersion: "8.0.4", kernelRelease: "6.8.0").isEmpty)
