@@ -26,7 +26,7 @@ struct IndexAccessTests {
         #expect(try Self.indexed(base) == before)
         try "not a directory".write(toFile: base + "/kernels", atomically: true, encoding: .utf8)
         let file = try JobWorld.run("cas-admin", ["-b", "--allow-empty"], base: base)
-        #expect(file.status == ExitStatus.configuration.rawValue && file.stderr.contains("Not a directory"), "\(file.stderr)")
+        #expect(file.status == ExitStatus.configuration.rawValue && file.stderr.contains("kernels: not a directory"), "\(file.stderr)")
         #expect(try Self.indexed(base) == before)
     }
 
@@ -51,15 +51,21 @@ struct IndexAccessTests {
         #expect(try Self.indexed(base) == 2)
         try JobWorld.sh("chown \"$1\" \"$0\" && chmod 0755 \"$0\"", base + "/kernels", user)
 
-        // The newest candidate (the .deb, made after the RPM) becomes root's own, mode 0600: a copy, so that
-        // the fixture's package (hard-linked into the tree) keeps its mode.
-        let deb = try #require(try FileManager.default.contentsOfDirectory(atPath: base + "/kernels").first { $0.hasSuffix(".deb") })
-        let path = base + "/kernels/" + deb
-        try JobWorld.sh("cp -p \"$0\" \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && chown root: \"$0\" && chmod 0600 \"$0\"", path)
+        // Copies of the packages (the fixture's are hard-linked into the tree), the RPM the newer, so lookup
+        // prefers it; then the RPM becomes root's own, mode 0600.
+        let names = try FileManager.default.contentsOfDirectory(atPath: base + "/kernels")
+        let rpm = base + "/kernels/" + (try #require(names.first { $0.hasSuffix(".rpm") }))
+        let deb = base + "/kernels/" + (try #require(names.first { $0.hasSuffix(".deb") }))
+        for (path, date) in [(rpm, "2021-01-01"), (deb, "2020-01-01")] {
+            try JobWorld.sh("cp \"$0\" \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && chown \"$2\" \"$0\" && touch -d \"$1\" \"$0\"", path, date, user)
+        }
+        #expect(try JobWorld.run("cas-admin", ["-b"], base: base).stdout.contains(" 2 changed, "))
+        try JobWorld.sh("chown root: \"$0\" && chmod 0600 \"$0\"", rpm)
+        let path = rpm
         let built = try JobWorld.run("cas-admin", ["-b"], base: base)
         #expect(built.status == 0, "\(built.stderr)")
         #expect(built.stdout.contains(", 0 removed, 1 unreadable;"), "\(built.stdout)")
-        #expect(built.stderr.contains("\(path): cannot read as \(user): "), "\(built.stderr)")
+        #expect(built.stderr.contains("skipped \(path): cannot read: not readable by \(user)"), "\(built.stderr)")
         #expect(try Self.indexed(base) == 2, "a package the casuser cannot read stays indexed")
 
         let job = try JobWorld.run("cas", ["-i", "skip-1", "-f", fixtures + "/vmcore.kdump-d31"], base: base)

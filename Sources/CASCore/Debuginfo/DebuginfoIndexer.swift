@@ -65,6 +65,8 @@ public struct DebuginfoIndexer: Sendable {
     /// Reads the headers of one file of the given kind; a package whose kernel names could choose a path
     /// (``PackageContents/pathProblem``) is refused, so it is reported and never indexed.
     public static func read(path: String, kind: PackageContents.Kind) throws(PackageError) -> PackageContents {
+        // Said plainly ("not readable by cas") rather than as the archive library's "Failed to open".
+        if let problem = FileKind.problem(path) { throw .unreadable(path, problem) }
         let contents: PackageContents =
             switch kind {
             case .rpm: try RPMPackage.read(path: path)

@@ -85,9 +85,7 @@ public enum PackageError: CASError, Equatable {
 
     public var description: String {
         switch self {
-        case .unreadable(let path, let why):
-            access(path, R_OK) != 0 && errno == EACCES
-                ? "\(path): cannot read as \(FileKind.userName(geteuid())): \(why)" : "\(path): cannot read: \(why)"
+        case .unreadable(let path, let why): "\(path): cannot read: \(why)"
         case .corrupt(let path, let why): "\(path): \(why)"
         }
     }

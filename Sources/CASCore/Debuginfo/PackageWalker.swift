@@ -28,9 +28,8 @@ public enum PackageWalker {
     /// A `root` that is missing, not a directory or not readable is an error: nothing can be said of its packages.
     public static func scan(root: String, rpmFilter: FindRegex, debFilter: FindRegex) throws(IndexError) -> Scan {
         var st = stat()
-        guard stat(root, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-            throw .noKernelsDirectory(root, String(cString: strerror(errno == 0 ? ENOTDIR : errno)))
-        }
+        guard stat(root, &st) == 0 else { throw .noKernelsDirectory(root, String(cString: strerror(errno))) }
+        guard st.st_mode & S_IFMT == S_IFDIR else { throw .noKernelsDirectory(root, "not a directory") }
         guard access(root, R_OK | X_OK) == 0 else {
             let why = String(cString: strerror(errno))
             throw .noKernelsDirectory(root, "not readable by \(FileKind.userName(geteuid())) (\(why))")

@@ -80,15 +80,24 @@ public final class Store: Sendable {
         switch error.resultCode {
         case .SQLITE_NOTADB: return "not an SQLite database (corrupt or another kind of file)"
         case .SQLITE_CORRUPT: return "database file is corrupt"
-        case .SQLITE_CANTOPEN:
-            return "user \(user) cannot open it (\(access(path) ?? "missing directory or permission denied"))"
-        case .SQLITE_READONLY:
-            return "database is read-only for user \(user) (\(access(path) ?? "no write access")); run this as the "
-                + "casuser, or give \(user) write access to the file and its directory"
+        case .SQLITE_CANTOPEN: return cannotOpenMessage(path: path)
+        case .SQLITE_READONLY: return readOnlyMessage(path: path)
         case .SQLITE_BUSY: return "database stayed locked past the busy timeout"
         case .SQLITE_PERM: return "permission denied for user \(user) (\(access(path) ?? "no access"))"
         default: return error.message ?? "\(error.resultCode)"
         }
+    }
+
+    /// SQLITE_READONLY in words: who, the file's owner and mode, and the fix.
+    static func readOnlyMessage(path: String) -> String {
+        let user = FileKind.userName(geteuid())
+        return "database is read-only for user \(user) (\(access(path) ?? "no write access")); run this as the "
+            + "casuser, or give \(user) write access to the file and its directory"
+    }
+
+    /// SQLITE_CANTOPEN in words.
+    static func cannotOpenMessage(path: String) -> String {
+        "user \(FileKind.userName(geteuid())) cannot open it (\(access(path) ?? "missing directory or permission denied"))"
     }
 
     /// "owned by cas:cas, mode 0640" for `path`, or for its directory when the file is missing; nil when
