@@ -61,10 +61,13 @@ public struct DebuginfoIndex: Sendable {
         let buildId = buildId?.lowercased()
         let release = release ?? banner.flatMap(LooseVmlinux.release(ofBanner:))
         var ranked: [(KernelMatch.Quality, IndexedKernel)] = []
+        // Weaker matches are looked at only when the stronger ones are missing or none of them is readable.
+        func settled() -> Bool { ranked.contains { FileKind.problem($0.1.packagePath) == nil } }
         do {
             if let buildId { ranked += try store.indexedKernels(buildId: buildId).map { (.buildId, $0) } }
-            if ranked.isEmpty, let release {
-                for k in try store.indexedKernels(release: release) {
+            if !settled(), let release {
+                for k in try store.indexedKernels(release: release)
+                where !ranked.contains(where: { $0.1.packagePath == k.packagePath && $0.1.vmlinuxPath == k.vmlinuxPath }) {
                     let archOK = arch == nil || k.arch == nil || k.arch == arch
                     guard archOK else { continue }
                     let sameArch = arch != nil && k.arch == arch
@@ -75,8 +78,11 @@ public struct DebuginfoIndex: Sendable {
                     }
                 }
             }
-            if ranked.isEmpty, let banner {
-                ranked += try store.indexedKernels().filter { $0.banner == banner }.map { (.banner, $0) }
+            if !settled(), let banner {
+                ranked += try store.indexedKernels().filter { k in
+                    k.banner == banner
+                        && !ranked.contains(where: { $0.1.packagePath == k.packagePath && $0.1.vmlinuxPath == k.vmlinuxPath })
+                }.map { (.banner, $0) }
             }
         } catch { throw .store(error) }
         ranked.sort { a, b in a.0 != b.0 ? a.0 < b.0 : a.1.packageMtime > b.1.packageMtime }

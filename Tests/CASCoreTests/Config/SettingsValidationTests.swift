@@ -241,8 +241,11 @@ struct SettingsValidationTests {
         let missing = message(text) ?? ""
         #expect(missing.contains("missing required key 'workDirectory' in [settings]"), "\(missing)")
         #expect(missing.contains("has 'workDirectroy': did you mean 'workDirectory'?"), "\(missing)")
-        let moved = sampleConfig(base: base).replacingOccurrences(of: "[settings]", with: "[setings]")
-        #expect(message(moved)?.contains("sets it in [setings]; it belongs in [settings]") == true, "\(message(moved) ?? "")")
+        let renamed = sampleConfig(base: base).replacingOccurrences(of: "[settings]", with: "[setings]")
+        #expect(message(renamed)?.contains("unknown section [setings] holds ") == true, "\(message(renamed) ?? "")")
+        #expect(message(renamed)?.contains("(did you mean [settings]?)") == true)
+        let moved = sampleConfig(base: base, advanced: "workDirectory = /w").replacingOccurrences(of: "workDirectory = \(base)", with: "#")
+        #expect(message(moved)?.contains("sets it in [advanced]; it belongs in [settings]") == true, "\(message(moved) ?? "")")
     }
 
     /// A misspelt section holding known keys is an error: its values would otherwise fall back in silence.
