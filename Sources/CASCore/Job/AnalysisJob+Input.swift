@@ -11,8 +11,11 @@ extension AnalysisJob {
         else { return }
         for failure in removal.failures { logger.warning("cannot remove the copy of the upload: \(failure)") }
         let size = ByteCount.format(removal.freed)
-        logger.info(
-            "removed the job's copy of the upload (\(JobLayout.input)/, \(size)): the job ended before crash ran and \(request.file) is unchanged ([maintenance] keepFailedInput = Yes keeps it)")
+        let why = "the job ended before crash ran and \(request.file) is unchanged"
+        let keep = "[maintenance] keepFailedInput = Yes keeps it"
+        logger.info("removed the job's copy of the upload (\(JobLayout.input)/, \(size)): \(why) (\(keep))")
+        // job.json exists once the dump is known (an unpacking failure leaves the log alone).
+        guard report.dump != nil else { return }
         let entry: [String: Any] = ["freedBytes": removal.freed, "complete": removal.failures.isEmpty]
         do { try JobJSON.merge(["inputRemoved": entry], into: directory.path) } catch {
             logger.warning("cannot record the removal in job.json: \(error)")
