@@ -46,6 +46,11 @@ extension CASAdmin {
                 for failure in report.unreadable {
                     FileHandle.standardError.write(Data("cas-admin: skipped \(failure.description)\n".utf8))
                 }
+                for directory in report.unlistedDirectories {
+                    let user = FileKind.userName(geteuid())
+                    FileHandle.standardError.write(
+                        Data("cas-admin: cannot list \(directory) as \(user): its indexed packages were kept\n".utf8))
+                }
                 if global.verbose {
                     for line in report.details { FileHandle.standardError.write(Data("cas-admin: \(line)\n".utf8)) }
                 }

@@ -254,3 +254,43 @@ final class CrashClassWorld: @unchecked Sendable {
             record: record, findings: record["findings"] as? [[String: Any]] ?? [])
     }
 }
+
+extension CrashClassTests {
+    /// crash 8.0.2 predates the maple tree of VMAs (Linux 6.1): its `vm` of the oom dump's user task prints
+    /// "vm: invalid structure member offset: mm_struct_mmap". The job says so out loud: the log, job.json
+    /// (`crashWarnings`, `crashDiagnosis`), a finding naming the crash release to install, exit 3. The
+    /// repository's `90-ps` snippet gives the kernel's own task count, which agrees with `ps` here.
+    @Test func crashOlderThanTheKernelIsSaidOutLoud() throws {
+        let world = try CrashClassWorld.shared()
+        let crash = try JobWorld.sh("crash --version | head -1 | awk '{print $2}'").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let version = CrashCompatibility.numbers(crash), version.lexicographicallyPrecedes([8, 0, 3]) else {
+            print("crash \(crash) follows the maple tree: nothing to diagnose here")
+            return
+        }
+        let ps = JobWorld.read(TestTools.packageRoot + "/Snippets/90-ps")
+        let base = try world.tree(snippets: ["10-sys": "sys >> sys\n", "20-log": "log >> log\n", "50-vm": "vm >> vm\n", "90-ps": ps])
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let result = try JobWorld.run("cas", ["-i", "old-1", "-f", world.dumps + "/oom.kdump-d31", "--json"], base: base)
+        #expect(result.status == 3, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let job = try #require(report?["directory"] as? String)
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: job + "/job.json"))) as? [String: Any])
+        let warnings = record["crashWarnings"] as? [[String: Any]]
+        #expect(warnings?.first?["line"] as? String == "vm: invalid structure member offset: mm_struct_mmap", "\(record)")
+        #expect(warnings?.first?["kind"] as? String == "invalid structure member offset")
+        let diagnosis = try #require(record["crashDiagnosis"] as? [String: Any])
+        let message = "crash \(crash) is older than this kernel: vm: invalid structure member offset: mm_struct_mmap"
+        #expect(diagnosis["message"] as? String == message)
+        #expect((diagnosis["install"] as? String)?.hasPrefix("install crash 8.0.3 or later") == true)
+        #expect(diagnosis["listedTasks"] as? Int == 26 && diagnosis["kernelTasks"] as? Int == 26)
+        let findings = JobWorld.read(job + "/findings.txt")
+        #expect(findings.hasPrefix("Out of memory (order-0 allocation by memhog)"), "the cause stays the kernel's")
+        #expect(findings.contains("crash-too-old: \(message)"), "\(findings)")
+        #expect(findings.contains("install crash 8.0.3 or later"))
+        #expect(JobWorld.read(job + "/old-1.log").contains(message + "; install crash 8.0.3 or later"))
+        // `cas findings` again (a site adding a rule) keeps it: it comes from job.json, not from this run.
+        let again = try JobWorld.run("cas", ["findings", job], base: base)
+        #expect(again.stdout.contains("crash-too-old"), "\(again.stdout)\(again.stderr)")
+    }
+}

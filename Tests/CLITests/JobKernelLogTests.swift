@@ -30,5 +30,9 @@ import Testing
         #expect(mail.body.contains("no debuginfo"))
         #expect(mail.body.contains("Findings from the dump's own kernel log"))
         #expect(mail.body.contains("Kernel panic - not syncing: sysrq triggered crash"))
+        // One log line per delivery (issue 25).
+        let log = JobWorld.read(job + "/2121.log").split(separator: "\n")
+        #expect(log.filter { $0.contains("a@example.com") }.count == 1, "\(log.filter { $0.contains("mail") })")
+        #expect(log.contains { $0.contains("sent via 127.0.0.1:\(sink.port) to a@example.com") })
     }
 }

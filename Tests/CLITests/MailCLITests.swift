@@ -73,7 +73,7 @@ struct MailCLITests {
         try Self.writeConfig(home: home)
         let result = try Self.run("cas", ["-i", "1", "-f", "x", "-e", "a@example.com"], home: home)
         #expect(result.status == 78)
-        #expect(result.stderr.contains("smtphost"))
+        #expect(result.stderr.contains("set smtphost (host or host:port) in [settings] of \(home.path)/cas.conf"), "\(result.stderr)")
     }
 
     @Test(.enabled(if: SMTPSink.available, "needs /usr/bin/python3 with python3-aiosmtpd"))

@@ -22,7 +22,7 @@ struct RobustnessHostileTests {
 
     /// Each upload: exit 65 (bad input), a stderr line naming the file and the problem, the job failed at its
     /// step in the jobs table, nothing of the upload kept in the job directory (an unpacking failure leaves
-    /// only the log; an identifying failure also the job record and the dump whole, as linked at intake),
+    /// only the log; an identifying failure also the job record, its copy of the upload given back),
     /// nothing written outside it, and the uploads byte-identical afterwards.
     @Test func everyHostileUploadIsRefusedAndLeavesNothingBehind() throws {
         let fixtures = try JobWorld.fixtures()
@@ -67,11 +67,8 @@ struct RobustnessHostileTests {
                 if item.step == "intake" {
                     #expect(left == [id + ".log"], "\(item.file) left: \(left)")
                 } else {
-                    #expect(left == [id + ".log", "input", "input/" + item.file, "job.json"].sorted(), "\(item.file) left: \(left)")
-                    #expect(
-                        FileManager.default.contentsEqual(atPath: directory + "/input/" + item.file,
-                                                          andPath: uploads + "/" + item.file),
-                        "\(item.file): the dump in the job is the upload, whole")
+                    // The job ended before crash ran: its copy of the upload is given back (issue 25).
+                    #expect(left == [id + ".log", "job.json"].sorted(), "\(item.file) left: \(left)")
                 }
                 if let path = item.outside {
                     #expect(!FileManager.default.fileExists(atPath: path), "\(item.file) wrote \(path)")

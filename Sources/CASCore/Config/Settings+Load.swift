@@ -111,6 +111,7 @@ extension Settings {
         let reader = SettingsReader(ini: ini, path: path)
         var s = Settings.defaults(base: base, source: path)
         s.warnings = reader.unknownKeyWarnings()
+        if let misnamed = reader.misnamedSection() { throw misnamed }
 
         s.configuredCasUser = try reader.text("settings", "casuser")
         s.kernels = try reader.requiredPath("settings", "kernels")
@@ -137,6 +138,7 @@ extension Settings {
         s.autoPurge = try reader.boolean("maintenance", "autoPurge") ?? false
         s.debugsLimit = try reader.size("maintenance", "debugsLimit")
         s.prefetch = try reader.integer("maintenance", "prefetch", range: 0...1000) ?? 0
+        s.keepFailedInput = try reader.boolean("maintenance", "keepFailedInput") ?? false
 
         s.crash = try reader.text("advanced", "crash") ?? s.crash
         s.crash32 = try reader.text("advanced", "crash_32")

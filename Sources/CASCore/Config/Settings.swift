@@ -46,6 +46,8 @@ public struct Settings: Sendable {
     public var debugsLimit: Int64?
     /// `cas-admin -b` extracts the vmlinux of this many newest kernels per architecture (0: none).
     public var prefetch: Int
+    /// `[maintenance] keepFailedInput`: a job that ends before crash runs keeps its copy of the upload.
+    public var keepFailedInput = false
 
     // [advanced]
     public var crash: String

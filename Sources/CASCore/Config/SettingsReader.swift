@@ -12,13 +12,48 @@ struct SettingsReader {
             "database", "snippets", "rules", "smtpTLS", "smtpUser", "smtpPasswordFile", "mailFrom", "mailAttachLimit",
             "debuginfodUrls",
         ],
-        "maintenance": ["purgeLimit", "autoPurge", "debugsLimit", "prefetch"],
+        "maintenance": ["purgeLimit", "autoPurge", "debugsLimit", "prefetch", "keepFailedInput"],
         "advanced": [
             "crash", "crash_32", "buffersize", "crashTimeout", "localAnalysis", "sshOptions", "sshConnectTimeout",
             "debuginfodTimeout", "maxUnpackSize", "maxExpansionRatio", "maxExtraSize", "maxExtraRatio", "decompressors",
         ],
         "servers": ["hosts"],
     ]
+
+    /// Where a missing key was probably meant: a misspelt key (`workDirectroy`) in any section, or the key
+    /// itself in another section (a misspelt `[setings]`), as "line 4 has 'workDirectroy': did you mean …".
+    func nearMiss(_ section: String, _ key: String) -> String? {
+        let lower = key.lowercased()
+        for other in ini.sections where other.name.lowercased() != section.lowercased() {
+            if let entry = other.entry(key) {
+                return "line \(entry.line) sets it in [\(other.name)]; it belongs in [\(section)]"
+            }
+        }
+        let known = Set(Self.known.values.flatMap { $0 }.map { $0.lowercased() })
+        for candidate in ini.sections {
+            for entry in candidate.entries where !known.contains(entry.key.lowercased()) && entry.key.lowercased() != lower {
+                if Suggest.nearest(entry.key, in: [key]) != nil {
+                    return "line \(entry.line) has '\(entry.key)': did you mean '\(key)'?"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Sections whose name is not known but that hold keys of a known section (`[maintainance]` with
+    /// `purgeLimit`): their values would be ignored in silence, so this is an error, not a warning.
+    func misnamedSection() -> ConfigError? {
+        for section in ini.sections where Self.known[section.name.lowercased()] == nil && section.name.lowercased() != "default" {
+            for entry in section.entries {
+                guard let home = Self.known.first(where: { $0.value.contains { $0.lowercased() == entry.key.lowercased() } })
+                else { continue }
+                let near = Suggest.nearest(section.name, in: Array(Self.known.keys))
+                let hint = near.map { "did you mean [\($0)]?" } ?? "'\(entry.key)' belongs in [\(home.key)]"
+                return .unknownSection(path: path, line: section.line, section: section.name, key: entry.key, hint: hint)
+            }
+        }
+        return nil
+    }
 
     func unknownKeyWarnings() -> [String] {
         var warnings: [String] = []
@@ -105,7 +140,9 @@ struct SettingsReader {
 
     func requiredPath(_ section: String, _ key: String) throws(ConfigError) -> String {
         guard let value = try path(section, key) else {
-            throw .missingKey(path: path, line: ini.section(section)?.line, section: section, key: key)
+            throw .missingKey(
+                path: path, line: ini.section(section)?.line, section: section, key: key,
+                hint: nearMiss(section, key))
         }
         return value
     }

@@ -61,10 +61,13 @@ public struct DebuginfoIndex: Sendable {
         let buildId = buildId?.lowercased()
         let release = release ?? banner.flatMap(LooseVmlinux.release(ofBanner:))
         var ranked: [(KernelMatch.Quality, IndexedKernel)] = []
+        // Weaker matches are looked at only when the stronger ones are missing or none of them is readable.
+        func settled() -> Bool { ranked.contains { FileKind.problem($0.1.packagePath) == nil } }
         do {
             if let buildId { ranked += try store.indexedKernels(buildId: buildId).map { (.buildId, $0) } }
-            if ranked.isEmpty, let release {
-                for k in try store.indexedKernels(release: release) {
+            if !settled(), let release {
+                for k in try store.indexedKernels(release: release)
+                where !ranked.contains(where: { $0.1.packagePath == k.packagePath && $0.1.vmlinuxPath == k.vmlinuxPath }) {
                     let archOK = arch == nil || k.arch == nil || k.arch == arch
                     guard archOK else { continue }
                     let sameArch = arch != nil && k.arch == arch
@@ -75,22 +78,38 @@ public struct DebuginfoIndex: Sendable {
                     }
                 }
             }
-            if ranked.isEmpty, let banner {
-                ranked += try store.indexedKernels().filter { $0.banner == banner }.map { (.banner, $0) }
+            if !settled(), let banner {
+                ranked += try store.indexedKernels().filter { k in
+                    k.banner == banner
+                        && !ranked.contains(where: { $0.1.packagePath == k.packagePath && $0.1.vmlinuxPath == k.vmlinuxPath })
+                }.map { (.banner, $0) }
             }
         } catch { throw .store(error) }
         ranked.sort { a, b in a.0 != b.0 ? a.0 < b.0 : a.1.packageMtime > b.1.packageMtime }
-        guard let (quality, best) = ranked.first else {
+        guard !ranked.isEmpty else {
             let identity = Self.describe(buildId: buildId, release: release, arch: arch, banner: banner)
             let releases: [String]
             do { releases = Array(Set(try store.indexedKernels().map(\.release))) } catch { throw .store(error) }
             throw .noMatch(identity: identity, nearest: Self.nearest(to: release ?? "", in: releases, count: 5))
         }
+        let logger = Logger.cas("debuginfo")
+        // A package this user cannot read (indexed by root, say) would fail the extraction: the next candidate
+        // is taken instead, and the log says which were passed over. With none readable, the best stays (its
+        // vmlinux may be in the cache already; else the extraction names the file and the user).
+        let readable = ranked.firstIndex { FileKind.problem($0.1.packagePath) == nil }
+        if let readable, readable > 0 {
+            for (_, skipped) in ranked[..<readable] {
+                let why = FileKind.problem(skipped.packagePath) ?? "not readable"
+                logger.warning("skipped candidate \(skipped.packagePath): \(why); trying the next")
+            }
+        }
+        let (quality, best) = ranked[readable ?? 0]
         var explanation =
             "\(Self.name(quality)): \(best.release) \(best.arch ?? "?") "
             + "build-id \(best.buildId ?? "unknown") in \(best.packagePath)"
         if ranked.count > 1 { explanation += " (chosen from \(ranked.count) candidates, newest package first)" }
-        Logger.cas("debuginfo").info("\(explanation)")
+        if let readable, readable > 0 { explanation += " (\(readable) unreadable skipped)" }
+        logger.info("\(explanation)")
         return KernelMatch(kernel: best, quality: quality, explanation: explanation)
     }
 

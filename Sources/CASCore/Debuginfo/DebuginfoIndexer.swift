@@ -19,6 +19,8 @@ public struct DebuginfoIndexer: Sendable {
         public var withoutBuildId: [String] = []
         public var kernels = 0
         public var seconds = 0.0
+        /// Directories under `kernels` this user could not list: their indexed packages were kept as they were.
+        public var unlistedDirectories: [String] = []
 
         /// "1,204 packages: 12 new, 3 changed, 2 removed, 1 unreadable, 2 without a kernel; 1,871 kernels; 2.4 s"
         /// (the count of packages without a kernel only when there are some).
@@ -63,6 +65,8 @@ public struct DebuginfoIndexer: Sendable {
     /// Reads the headers of one file of the given kind; a package whose kernel names could choose a path
     /// (``PackageContents/pathProblem``) is refused, so it is reported and never indexed.
     public static func read(path: String, kind: PackageContents.Kind) throws(PackageError) -> PackageContents {
+        // Said plainly ("not readable by cas") rather than as the archive library's "Failed to open".
+        if let problem = FileKind.problem(path) { throw .unreadable(path, problem) }
         let contents: PackageContents =
             switch kind {
             case .rpm: try RPMPackage.read(path: path)
@@ -81,14 +85,20 @@ public struct DebuginfoIndexer: Sendable {
     ) async throws(IndexError) -> Report {
         let start = Date()
         var report = Report()
-        let found = try PackageWalker.candidates(
+        let scan = try PackageWalker.scan(
             root: settings.kernels, rpmFilter: settings.rpmFilter, debFilter: settings.debFilter)
+        let found = scan.candidates
+        report.unlistedDirectories = scan.unreadableDirectories
         let stamps: [String: PackageStamp]
         do { stamps = try store.packageStamps() } catch { throw .store(error) }
         if found.isEmpty, !stamps.isEmpty, !allowEmpty { throw .emptyKernels(settings.kernels, indexed: stamps.count) }
         var work: [PackageWalker.Candidate] = []
         for candidate in found {
-            if !full, let stamp = stamps[candidate.path], stamp.size == candidate.size, stamp.mtime == candidate.mtime {
+            // An unchanged package this user cannot read (indexed by root, run as the casuser) is read again,
+            // so that it is counted unreadable, with the reason, rather than unchanged.
+            if !full, let stamp = stamps[candidate.path], stamp.size == candidate.size, stamp.mtime == candidate.mtime,
+                access(candidate.path, R_OK) == 0
+            {
                 report.unchanged += 1
             } else {
                 work.append(candidate)
@@ -96,7 +106,9 @@ public struct DebuginfoIndexer: Sendable {
         }
         let present = Set(found.map(\.path))
         do {
-            for path in stamps.keys.sorted() where !present.contains(path) {
+            // Packages under a directory this user cannot list are not known to be gone: they stay.
+            let unlisted = scan.unreadableDirectories.map { $0 + "/" }
+            for path in stamps.keys.sorted() where !present.contains(path) && !unlisted.contains(where: path.hasPrefix) {
                 try store.deletePackage(path: path)
                 report.removed += 1
             }
@@ -131,7 +143,8 @@ public struct DebuginfoIndexer: Sendable {
                             kind: contents.kind.rawValue, fields: contents.fields, kernels: contents.kernels.map(\.row))
                         if known { report.changed += 1 } else { report.new += 1 }
                     case .failure(let error):
-                        if known { try store.deletePackage(path: candidate.path) }
+                        // One this user may not read stays indexed (lookup passes over it); a broken one goes.
+                        if known, access(candidate.path, R_OK) == 0 { try store.deletePackage(path: candidate.path) }
                         failures.append(error)
                     }
                 } catch {

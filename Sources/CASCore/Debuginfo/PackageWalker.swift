@@ -11,19 +11,38 @@ public enum PackageWalker {
         public var mtime: Double
     }
 
+    /// What one walk found: the candidates, and the directories it could not list (their packages unknown).
+    public struct Scan: Sendable {
+        public var candidates: [Candidate] = []
+        public var unreadableDirectories: [String] = []
+    }
+
     /// The RPMs matching `rpmFilter`, Debian packages matching `debFilter` and `vmlinux*` files under `root`.
     public static func candidates(root: String, rpmFilter: FindRegex, debFilter: FindRegex) throws(IndexError)
         -> [Candidate]
     {
+        try scan(root: root, rpmFilter: rpmFilter, debFilter: debFilter).candidates
+    }
+
+    /// ``candidates(root:rpmFilter:debFilter:)`` and the directories under `root` this user cannot list.
+    /// A `root` that is missing, not a directory or not readable is an error: nothing can be said of its packages.
+    public static func scan(root: String, rpmFilter: FindRegex, debFilter: FindRegex) throws(IndexError) -> Scan {
         var st = stat()
-        guard stat(root, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-            throw .noKernelsDirectory(root, String(cString: strerror(errno == 0 ? ENOTDIR : errno)))
+        guard stat(root, &st) == 0 else { throw .noKernelsDirectory(root, String(cString: strerror(errno))) }
+        guard st.st_mode & S_IFMT == S_IFDIR else { throw .noKernelsDirectory(root, "not a directory") }
+        guard access(root, R_OK | X_OK) == 0 else {
+            let why = String(cString: strerror(errno))
+            throw .noKernelsDirectory(root, "not readable by \(FileKind.userName(geteuid())) (\(why))")
         }
         var seen: Set<[UInt64]> = [[UInt64(st.st_dev), UInt64(st.st_ino)]]
         var found: [Candidate] = []
+        var unreadable: [String] = []
         var stack = [root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root]
         while let dir = stack.popLast() {
-            guard let handle = opendir(dir) else { continue }
+            guard let handle = opendir(dir) else {
+                unreadable.append(dir)
+                continue
+            }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -54,7 +73,7 @@ public enum PackageWalker {
                 }
             }
         }
-        return found.sorted { $0.path < $1.path }
+        return Scan(candidates: found.sorted { $0.path < $1.path }, unreadableDirectories: unreadable.sorted())
     }
 }
 

@@ -16,6 +16,7 @@ enum PayloadExtractor {
         for member in members where SafePath.memberComponents(member) == nil {
             throw .extraction(package, "unsafe member path '\(Escaped.text(member))' (it would leave the cache)")
         }
+        if let problem = FileKind.problem(package) { throw .extraction(package, Self.explain(problem, package)) }
         let root = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard root >= 0 else { throw .cannotWrite(directory, String(cString: strerror(errno))) }
         defer { close(root) }
@@ -59,9 +60,24 @@ enum PayloadExtractor {
         } catch let error as CacheError {
             throw error
         } catch {
-            throw .extraction(package, "\(error)")
+            // libarchive's message names the package again ("X: Failed to open 'X'"): say it once, with the cause.
+            var why = "\(error)"
+            if why.hasPrefix(package + ": ") { why.removeFirst(package.count + 2) }
+            if why.hasPrefix("Failed to open"), let problem = FileKind.problem(package) {
+                why = Self.explain(problem, package)
+            }
+            throw .extraction(package, why)
         }
         if !remaining.isEmpty { throw .missingMembers(package, remaining.sorted()) }
+    }
+
+    /// `problem` (``FileKind/problem(_:)``) with the package's owner and mode and the fix when it is about access.
+    static func explain(_ problem: String, _ package: String) -> String {
+        var st = stat()
+        guard problem.hasPrefix("not readable by"), stat(package, &st) == 0 else { return problem }
+        let user = FileKind.userName(geteuid())
+        return "\(problem) (owned by \(FileKind.userName(st.st_uid)), mode 0\(String(st.st_mode & 0o7777, radix: 8))): "
+            + "give \(user) read access to it (e.g. chmod o+r), or run cas-admin -b as \(user) to see every such package"
     }
 
     /// Opens (creating as needed, mode 0755) the directories `components` below `root`, never following a link.

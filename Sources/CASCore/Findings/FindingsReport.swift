@@ -81,9 +81,15 @@ public enum FindingsEngine {
     public static func evaluate(
         jobDirectory: String, siteRules: String?, builtinRules: String? = nil
     ) throws(FindingsError) -> FindingsReport {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: jobDirectory, isDirectory: &isDirectory), isDirectory.boolValue
-        else { throw .noJobDirectory(jobDirectory) }
+        var st = stat()
+        guard stat(jobDirectory, &st) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .noJobDirectory(jobDirectory) }
+            throw .unreadableJobDirectory(jobDirectory, String(cString: strerror(errno)))
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else { throw .noJobDirectory(jobDirectory) }
+        guard access(jobDirectory, R_OK | X_OK) == 0 else {
+            throw .unreadableJobDirectory(jobDirectory, String(cString: strerror(errno)))
+        }
         let rules: [Rule]
         do { rules = try RuleSet.load(builtin: builtinRules, site: siteRules) } catch { throw .rules(error) }
         let names = Set(rules.flatMap(\.files))
@@ -92,7 +98,9 @@ public enum FindingsEngine {
         // Before crash has run (or when it cannot), the log CAS read from the dump itself stands in for `log`,
         // so the rules written for `files = log` read it.
         if outputs[JobLayout.log] == nil, let dmesg = outputs[JobLayout.dmesg] { outputs[JobLayout.log] = dmesg }
-        return evaluate(rules: rules, outputs: outputs)
+        var report = evaluate(rules: rules, outputs: outputs)
+        if let crash = crashDiagnosis(jobDirectory: jobDirectory) { report.findings.append(crash) }
+        return report
     }
 
     /// Evaluates the rules on the job and writes findings.txt and job.json: what the job pipeline calls

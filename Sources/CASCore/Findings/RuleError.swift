@@ -1,3 +1,5 @@
+import Foundation
+
 /// What is wrong with a rules file or directory, naming the file and line.
 public enum RuleError: CASError, Equatable {
     case unreadable(path: String, reason: String)
@@ -25,6 +27,8 @@ public enum RuleError: CASError, Equatable {
 public enum FindingsError: CASError, Equatable {
     case rules(RuleError)
     case noJobDirectory(String)
+    /// The job directory exists but this user may not read it (a job of the casuser, 0750, and no group).
+    case unreadableJobDirectory(String, String)
     case cannotWrite(path: String, reason: String)
     case badJobRecord(path: String, reason: String)
 
@@ -34,6 +38,9 @@ public enum FindingsError: CASError, Equatable {
             error.description
         case .noJobDirectory(let path):
             "\(path) is not a job directory (no such directory)"
+        case .unreadableJobDirectory(let path, let why):
+            "cannot read job directory \(path) as \(FileKind.userName(geteuid())): \(why)\(Self.owner(of: path)); "
+                + "ask to be added to its group, or run this as its owner"
         case .cannotWrite(let path, let reason):
             "cannot write \(path): \(reason)"
         case .badJobRecord(let path, let reason):
@@ -45,8 +52,26 @@ public enum FindingsError: CASError, Equatable {
         switch self {
         case .rules(let error): error.exitStatus
         case .noJobDirectory: .noInput
+        case .unreadableJobDirectory: .noInput
         case .cannotWrite: .cannotWrite
         case .badJobRecord: .badInput
         }
+    }
+}
+
+extension FindingsError {
+    /// " (owned by cas:cas, mode 0750)" for the nearest of `path` and its parents this user can stat, else "".
+    static func owner(of path: String) -> String {
+        var current = path
+        var st = stat()
+        while current.count > 1 {
+            if stat(current, &st) == 0 {
+                let group = getgrgid(st.st_gid).flatMap { $0.pointee.gr_name.map { String(cString: $0) } } ?? "\(st.st_gid)"
+                let what = current == path ? "" : "\(current) is "
+                return " (\(what)owned by \(FileKind.userName(st.st_uid)):\(group), mode 0\(String(st.st_mode & 0o7777, radix: 8)))"
+            }
+            current = (current as NSString).deletingLastPathComponent
+        }
+        return ""
     }
 }

@@ -64,8 +64,8 @@ extension AnalysisJob {
         let errors = crash.report.commandErrors
         for error in errors { logger.info("crash command error (its output is partial): \(error.summary)") }
         if !errors.isEmpty { report.crashErrors = errors.map { .init(command: $0.command, message: $0.reason) } }
-        // Hook: checks on crash's own output (its warnings, a crash too old for the kernel) go here.
         for warning in crash.report.warnings { logger.warning("crash: \(warning)") }
+        recordCrashWarnings(kernelRelease: report.kernel?.release)
     }
 
     /// First-pass findings; a broken site rule file is logged, it does not undo a finished analysis.
@@ -91,9 +91,8 @@ extension AnalysisJob {
             let resend = "cas-admin mail \(request.caseId)"
             logger.error("mail to \(to) failed: \(failure.reasonWithRelay); resend with: \(resend)")
             if report.exitStatus == ExitStatus.ok.rawValue { report.exitStatus = failure.exitStatus.rawValue }
-        } else {
-            logger.info("mailed the results to \(request.emails.joined(separator: ", "))")
         }
+        // A delivery is logged once, by the mailer ("mail '…' sent via RELAY to …").
         save()
     }
 }

@@ -102,6 +102,7 @@ public final class AnalysisJob: @unchecked Sendable {
             logger.info("done: \(directory.path)")
         } catch {
             fail(error)
+            giveBackInput()
         }
         report.finishedAt = Date()
         if report.exitStatus == nil { report.exitStatus = ExitStatus.ok.rawValue }

@@ -18,7 +18,7 @@ public enum MailDelivery {
 
     /// The mailer the settings describe; ``MailError/noRelay`` when `smtphost` is not set.
     public static func mailer(settings: Settings) throws(MailError) -> Mailer {
-        guard let relay = settings.smtpHost else { throw .noRelay }
+        guard let relay = settings.smtpHost else { throw .noRelay(configFile: settings.source) }
         let smtp = try SMTPSettings(
             relay: relay, tls: settings.smtpTLS, user: settings.smtpUser, passwordFile: settings.smtpPasswordFile,
             from: settings.mailFrom)

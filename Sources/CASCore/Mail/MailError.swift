@@ -5,7 +5,7 @@
 /// ``ExitStatus/mailFailed`` and never undoes the job.
 public enum MailError: CASError, Equatable {
     /// `-e` was given but no `smtphost` is configured.
-    case noRelay
+    case noRelay(configFile: String)
     /// A configured value (`smtphost`, `smtpTLS`, `mailFrom`, `smtpPasswordFile`) is unusable.
     case badSetting(key: String, value: String, why: String)
     /// A recipient address is not an RFC 5321 mailbox.
@@ -17,8 +17,11 @@ public enum MailError: CASError, Equatable {
 
     public var description: String {
         switch self {
-        case .noRelay:
-            "-e needs a mail relay: set smtphost (host or host:port) in [settings] of the configuration file"
+        case .noRelay(let file):
+            file.hasPrefix("/")
+                ? "-e needs a mail relay: set smtphost (host or host:port) in [settings] of \(file)"
+                : "-e needs a mail relay: set smtphost (host or host:port) in [settings] of a configuration file "
+                    + "(none is in use: give one with --config, $CAS_CONFIG or /etc/cas.conf)"
         case .badSetting(let key, let value, let why):
             "config: \(key) = '\(value)': \(why)"
         case .badAddress(let address, let why):

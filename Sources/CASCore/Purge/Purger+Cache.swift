@@ -8,13 +8,14 @@ extension Purger {
     }
 
     /// Picks the `debugs/<release>/<key>/` entries to evict: unused for `cacheDays`, then least recently
-    /// used first while the cache exceeds `debugsLimit`; never one a running job holds.
+    /// used first while the cache exceeds `debugsLimit`; never one a running job holds or a NOPURGE job links to.
     func planCache(into plan: inout PurgePlan) throws(PurgeError) {
         var st = stat()
         guard !debugs.isEmpty, stat(debugs, &st) == 0, DirectoryFD.isDirectory(st) else { return }
         let root = try Self.checkedRoot("debugs", debugs)
         let cache = try DirectoryFD(path: root, followLink: true)
         let rows = try cacheRows(root)
+        let linked = cacheEntriesLinkedByKeptJobs()
         var entries: [CacheEntry] = []
         for release in try cache.names().sorted() {
             guard !debugsProtected.contains(release), let releaseStat = cache.lstat(release),
@@ -32,7 +33,8 @@ extension Purger {
                     kind: .cachedKernel, path: root + "/" + key, group: release, name: name,
                     since: row?.lastUsed ?? entryStat.modified, ageSource: row == nil ? .mtime : .record,
                     footprint: measure.counter.allocated, rowKey: row?.path)
-                entries.append(CacheEntry(candidate: candidate, held: !entry.tryLockExclusive()))
+                // Held: a running job locks it, or a NOPURGE job's vmlinux link points into it.
+                entries.append(CacheEntry(candidate: candidate, held: linked.contains(key) || !entry.tryLockExclusive()))
             }
         }
         let cutoff = now.addingTimeInterval(-TimeInterval(cacheDays) * 86400)

@@ -69,8 +69,12 @@ public enum RemoteError: CASError {
     public var description: String {
         switch self {
         case .noServer(let arch, let known):
-            known.isEmpty
-                ? "no analysis server for \(arch) dumps: add one to [servers] hosts and run 'cas-admin -s'"
+            RemoteError.isUnknown(arch)
+                ? "no analysis server for this dump: its architecture is unknown ('\(Escaped.text(arch))'), so crash "
+                    + "cannot run on this \(CrashPlace.hostArchitecture()) host nor be sent to a server; check the dump with 'cas identify'"
+                : known.isEmpty
+                ? "no analysis server for \(arch) dumps (this host is \(CrashPlace.hostArchitecture())): add a \(arch) "
+                    + "host to [servers] hosts in the configuration file and run 'cas-admin -s'"
                 : "no available analysis server for \(arch) dumps; known: \(known.joined(separator: ", ")); run 'cas-admin -s' after fixing them"
         case .unknownArch:
             "the dump's architecture is unknown (no header, VMCOREINFO key or memory names one) and the matched "
@@ -80,6 +84,9 @@ public enum RemoteError: CASError {
         case .store(let error): error.description
         }
     }
+
+    /// An architecture name that names none ("unknown", "", "unknown(183)").
+    static func isUnknown(_ arch: String) -> Bool { arch.isEmpty || arch.lowercased().hasPrefix("unknown") }
 
     public var exitStatus: ExitStatus {
         if case .store(let error) = self { return error.exitStatus }

@@ -22,7 +22,11 @@ public struct ServerList: Sendable {
             return list
         }
         guard let text = try? String(contentsOfFile: knownHostsPath, encoding: .utf8) else {
-            return ServerList(source: "\(knownHostsPath) (not readable)")
+            var st = stat()
+            let why =
+                stat(knownHostsPath, &st) != 0 && errno == ENOENT
+                ? "no such file" : "not readable by \(FileKind.userName(geteuid()))"
+            return ServerList(source: "\(knownHostsPath) (\(why))")
         }
         return parseKnownHosts(text, path: knownHostsPath)
     }

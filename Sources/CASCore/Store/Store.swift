@@ -36,7 +36,7 @@ public final class Store: Sendable {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw .cannotOpen(path, Self.explain(error))
+            throw .cannotOpen(path, Self.explain(error, path: path))
         } catch {
             throw .cannotOpen(path, "\(error)")
         }
@@ -70,20 +70,48 @@ public final class Store: Sendable {
 
     private func wrap(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
-        if let error = error as? DatabaseError { return .query(path, Self.explain(error)) }
+        if let error = error as? DatabaseError { return .query(path, Self.explain(error, path: path)) }
         return .query(path, "\(error)")
     }
 
-    static func explain(_ error: DatabaseError) -> String {
+    /// SQLite's failure in words; a permission problem names the user, the file's owner and mode, and the fix.
+    static func explain(_ error: DatabaseError, path: String) -> String {
+        let user = FileKind.userName(geteuid())
         switch error.resultCode {
-        case .SQLITE_NOTADB: "not an SQLite database (corrupt or another kind of file)"
-        case .SQLITE_CORRUPT: "database file is corrupt"
-        case .SQLITE_CANTOPEN: "cannot open the file (missing directory or permission denied)"
-        case .SQLITE_READONLY: "database is read-only for this user"
-        case .SQLITE_BUSY: "database stayed locked past the busy timeout"
-        case .SQLITE_PERM: "permission denied"
-        default: error.message ?? "\(error.resultCode)"
+        case .SQLITE_NOTADB: return "not an SQLite database (corrupt or another kind of file)"
+        case .SQLITE_CORRUPT: return "database file is corrupt"
+        case .SQLITE_CANTOPEN: return cannotOpenMessage(path: path)
+        case .SQLITE_READONLY: return readOnlyMessage(path: path)
+        case .SQLITE_BUSY: return "database stayed locked past the busy timeout"
+        case .SQLITE_PERM: return "permission denied for user \(user) (\(access(path) ?? "no access"))"
+        default: return error.message ?? "\(error.resultCode)"
         }
+    }
+
+    /// SQLITE_READONLY in words: who, the file's owner and mode, and the fix.
+    static func readOnlyMessage(path: String) -> String {
+        let user = FileKind.userName(geteuid())
+        return "database is read-only for user \(user) (\(access(path) ?? "no write access")); run this as the "
+            + "casuser, or give \(user) write access to the file and its directory"
+    }
+
+    /// SQLITE_CANTOPEN in words.
+    static func cannotOpenMessage(path: String) -> String {
+        "user \(FileKind.userName(geteuid())) cannot open it (\(access(path) ?? "missing directory or permission denied"))"
+    }
+
+    /// "owned by cas:cas, mode 0640" for `path`, or for its directory when the file is missing; nil when
+    /// neither can be statted.
+    static func access(_ path: String) -> String? {
+        var st = stat()
+        var what = ""
+        if stat(path, &st) != 0 {
+            let directory = (path as NSString).deletingLastPathComponent
+            guard stat(directory, &st) == 0 else { return "\(directory): \(String(cString: strerror(errno)))" }
+            what = "no such file; its directory is "
+        }
+        let group = getgrgid(st.st_gid).flatMap { $0.pointee.gr_name.map { String(cString: $0) } } ?? "\(st.st_gid)"
+        return what + "owned by \(FileKind.userName(st.st_uid)):\(group), mode 0\(String(st.st_mode & 0o7777, radix: 8))"
     }
 }
 

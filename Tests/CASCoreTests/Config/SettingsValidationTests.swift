@@ -234,4 +234,28 @@ struct SettingsValidationTests {
         #expect(s.warnings.contains { $0.hasSuffix("unknown key 'colour' in [settings]") })
         #expect(s.warnings.contains { $0.hasSuffix("unknown section [maintanance] (did you mean [maintenance]?)") })
     }
+
+    /// A misspelt required key is named with the key it was meant to be (issue 25).
+    @Test func aMisspeltRequiredKeyGetsDidYouMean() {
+        let text = sampleConfig(base: base).replacingOccurrences(of: "workDirectory", with: "workDirectroy")
+        let missing = message(text) ?? ""
+        #expect(missing.contains("missing required key 'workDirectory' in [settings]"), "\(missing)")
+        #expect(missing.contains("has 'workDirectroy': did you mean 'workDirectory'?"), "\(missing)")
+        let renamed = sampleConfig(base: base).replacingOccurrences(of: "[settings]", with: "[setings]")
+        #expect(message(renamed)?.contains("unknown section [setings] holds ") == true, "\(message(renamed) ?? "")")
+        #expect(message(renamed)?.contains("(did you mean [settings]?)") == true)
+        let moved = sampleConfig(base: base, advanced: "workDirectory = /w").replacingOccurrences(of: "workDirectory = \(base)", with: "#")
+        #expect(message(moved)?.contains("sets it in [advanced]; it belongs in [settings]") == true, "\(message(moved) ?? "")")
+    }
+
+    /// A misspelt section holding known keys is an error: its values would otherwise fall back in silence.
+    @Test func anUnknownSectionHoldingKnownKeysIsAnError() {
+        let text = sampleConfig(base: base) + "\n[maintainance]\npurgeLimit = 5\n"
+        let error = message(text) ?? ""
+        #expect(error.hasPrefix("config /etc/cas.conf:"), "\(error)")
+        #expect(
+            error.hasSuffix(
+                "unknown section [maintainance] holds 'purgeLimit' (did you mean [maintenance]?); its keys would be ignored"),
+            "\(error)")
+    }
 }

@@ -56,7 +56,13 @@ struct CrashFixtureTests {
         #expect(
             outputs.map(\.name) == [
                 "crash.out", "sys", "log", "traceback", "modules", "memory", "devices", "net", "mount", "ps", "blocked",
+                "tasks",
             ])
+        // The kernel's own count and crash's `ps` agree on this kernel (it keeps `upid numbers[1]`): no diagnosis.
+        #expect(CrashWarnings.nrThreads(in: T.read(job, "tasks")) == 18)
+        #expect(CrashWarnings.crashVersion(in: T.read(job, "tasks")) != nil)
+        #expect(CrashWarnings.listedTasks(inPS: T.read(job, "ps")) == 18)
+        #expect(CrashWarnings.diagnose(directory: job, kernelRelease: Self.release).diagnosis == nil)
         #expect(outputs.first { $0.name == "sys" }.map { $0.size > 1000 } == true)
         let backtrace = try #require(CrashOutputs.crashingBacktrace(directory: job))
         #expect(backtrace.hasPrefix("PID: 1 "))

@@ -112,6 +112,8 @@ import Testing
                 mount >> mount
                 ps >> ps
                 ps -m | grep UN >> blocked
+                p nr_threads >> tasks
+                help -p | grep "^ *program_version:" >> tasks
                 exit
 
                 """)
