@@ -52,12 +52,7 @@ extension AnalysisJob {
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
         for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
         if request.modules {
-            if let match {
-                try await loadModules(match: match, run: run, place: place)
-            } else {
-                logger.warning(
-                    "-m: the kernel came from a debuginfod server; module debug files are not fetched from it")
-            }
+            try await loadModules(match: match, release: identity.release ?? match?.kernel.release, run: run, place: place)
         }
     }
 
@@ -168,34 +163,54 @@ extension AnalysisJob {
         }
     }
 
-    /// `-m`: extracts the loaded modules' debug files next to the vmlinux and runs the second pass.
-    func loadModules(match: KernelMatch, run: CrashRun, place: CrashPlace) async throws(JobError) {
+    /// `-m`: extracts the loaded modules' debug files next to the vmlinux, fetches those the package lacks from
+    /// the debuginfod servers by the build IDs the dump holds, and runs the second pass.
+    func loadModules(match: KernelMatch?, release: String?, run: CrashRun, place: CrashPlace) async throws(JobError) {
         let table = (try? String(contentsOfFile: directory.path + "/modules", encoding: .utf8)) ?? ""
         let names = CrashModules.names(inTable: table)
         guard !names.isEmpty else {
             logger.info("-m: no modules were loaded")
             return
         }
-        let extracted: VmlinuxCache.Extracted
-        do {
-            extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: names)
-        } catch {
-            throw .wrap("analysing", error)
+        var extracted: VmlinuxCache.Extracted?
+        if let match {
+            do {
+                extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: names)
+            } catch {
+                guard !settings.debuginfodUrls.isEmpty else { throw .wrap("analysing", error) }
+                logger.warning("-m: \(error.description); asking the debuginfod servers")
+            }
         }
-        let noFile = names.filter { extracted.modules[$0] == nil }
-        if !noFile.isEmpty { logger.warning("-m: no debug file in the package for: \(noFile.joined(separator: ", "))") }
-        guard let entry = extracted.entry?.path else {
-            logger.warning("-m: the kernel is a loose vmlinux; no module debug files to load")
+        let entry = extracted?.entry?.path
+        var sources: [ModuleSource] = []
+        for name in names {
+            guard let file = extracted?.modules[name] else { continue }
+            sources.append(ModuleSource(name: name, file: file.path, source: match?.kernel.packagePath))
+        }
+        let noFile = names.filter { extracted?.modules[$0] == nil }
+        if !noFile.isEmpty {
+            let inWhat = entry != nil ? "in the package" : "in the index"
+            if settings.debuginfodUrls.isEmpty {
+                logger.warning("-m: no debug file \(inWhat) for: \(noFile.joined(separator: ", "))")
+            } else {
+                logger.info("-m: no debug file \(inWhat) for: \(noFile.joined(separator: ", ")); asking the debuginfod servers")
+                sources += await fetchModuleDebugFiles(noFile, table: table, release: release, run: run, place: place)
+            }
+        }
+        recordModuleSources(sources)
+        let files = sources.compactMap { source in source.extracted == nil ? nil : source.file.map { (source.name, $0) } }
+        guard entry != nil || !files.isEmpty else {
+            logger.warning("-m: no module debug files to load")
             return
         }
         do {
             switch place {
             case .remote(let arch):
-                let text = try CrashModules.secondPassInput(moduleDirectory: entry)
+                let text = try CrashModules.secondPassInput(moduleDirectory: entry, files: files)
                 try AtomicFile.write(Data(text.utf8), to: directory.path + "/" + CrashModules.inputName)
                 try await runRemote(arch: arch, input: CrashModules.inputName, output: CrashModules.outputName)
             case .local, .crash32:
-                let missing = try await CrashModules.runSecondPass(run, moduleDirectory: entry)
+                let missing = try await CrashModules.runSecondPass(run, moduleDirectory: entry, files: files)
                 if !missing.isEmpty { logger.warning("-m: crash loaded no debug info for: \(missing.joined(separator: ", "))") }
             }
         } catch let error as JobError {
@@ -208,10 +223,13 @@ extension AnalysisJob {
         let loaded = (try? String(contentsOfFile: directory.path + "/" + CrashModules.tableName, encoding: .utf8)) ?? ""
         let problems = loaded.split(whereSeparator: { $0.isNewline }).filter { $0.contains("cannot") }
         if problems.isEmpty {
-            logger.info("-m: module symbols loaded from \(entry) (see \(CrashModules.tableName), \(CrashModules.outputName))")
+            let from = ([entry].compactMap { $0 } + (files.isEmpty ? [] : ["the debuginfod servers"]))
+                .joined(separator: " and ")
+            logger.info("-m: module symbols loaded from \(from) (see \(CrashModules.tableName), \(CrashModules.outputName))")
         } else {
-            for problem in problems { logger.warning("-m: \(problem)") }
+            for problem in problems { logger.warning("-m: \(Escaped.text(String(problem)))") }
         }
+        withExtendedLifetime(sources) {}
     }
 }
 
