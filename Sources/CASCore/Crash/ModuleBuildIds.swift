@@ -49,7 +49,8 @@ public enum ModuleBuildIds {
 
     /// True for a name crash and the cache can take as it is: 1 to 64 of letters, digits, `_`, `-`.
     public static func isModuleName<S: StringProtocol>(_ name: S) -> Bool {
-        (1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        (1...64).contains(name.count)
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
     }
 
     /// The probe session's `crash.in` for `modules`.

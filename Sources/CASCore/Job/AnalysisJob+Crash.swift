@@ -52,7 +52,8 @@ extension AnalysisJob {
         let crashOut = (try? String(contentsOfFile: directory.path + "/crash.out", encoding: .utf8)) ?? ""
         for warning in CrashOutputs.warnings(in: crashOut) { logger.warning("crash: \(warning)") }
         if request.modules {
-            try await loadModules(match: match, release: identity.release ?? match?.kernel.release, run: run, place: place)
+            let release = identity.release ?? match?.kernel.release
+            try await loadModules(match: match, release: release, run: run, place: place)
         }
     }
 
@@ -188,17 +189,20 @@ extension AnalysisJob {
             sources.append(ModuleSource(name: name, file: file.path, source: match?.kernel.packagePath))
         }
         let noFile = names.filter { extracted?.modules[$0] == nil }
+        let noFileList = noFile.map(Escaped.text).joined(separator: ", ")
         if !noFile.isEmpty {
             let inWhat = entry != nil ? "in the package" : "in the index"
             if settings.debuginfodUrls.isEmpty {
-                logger.warning("-m: no debug file \(inWhat) for: \(noFile.joined(separator: ", "))")
+                logger.warning("-m: no debug file \(inWhat) for: \(noFileList)")
             } else {
-                logger.info("-m: no debug file \(inWhat) for: \(noFile.joined(separator: ", ")); asking the debuginfod servers")
+                logger.info("-m: no debug file \(inWhat) for: \(noFileList); asking the debuginfod servers")
                 sources += await fetchModuleDebugFiles(noFile, table: table, release: release, run: run, place: place)
             }
         }
         recordModuleSources(sources)
-        let files = sources.compactMap { source in source.extracted == nil ? nil : source.file.map { (source.name, $0) } }
+        let files = sources.compactMap { source in
+            source.extracted == nil ? nil : source.file.map { (name: source.name, path: $0) }
+        }
         guard entry != nil || !files.isEmpty else {
             logger.warning("-m: no module debug files to load")
             return
@@ -211,7 +215,10 @@ extension AnalysisJob {
                 try await runRemote(arch: arch, input: CrashModules.inputName, output: CrashModules.outputName)
             case .local, .crash32:
                 let missing = try await CrashModules.runSecondPass(run, moduleDirectory: entry, files: files)
-                if !missing.isEmpty { logger.warning("-m: crash loaded no debug info for: \(missing.joined(separator: ", "))") }
+                if !missing.isEmpty {
+                    let list = missing.map(Escaped.text).joined(separator: ", ")
+                    logger.warning("-m: crash loaded no debug info for: \(list)")
+                }
             }
         } catch let error as JobError {
             throw error
@@ -225,7 +232,8 @@ extension AnalysisJob {
         if problems.isEmpty {
             let from = ([entry].compactMap { $0 } + (files.isEmpty ? [] : ["the debuginfod servers"]))
                 .joined(separator: " and ")
-            logger.info("-m: module symbols loaded from \(from) (see \(CrashModules.tableName), \(CrashModules.outputName))")
+            logger.info(
+                "-m: module symbols loaded from \(from) (see \(CrashModules.tableName), \(CrashModules.outputName))")
         } else {
             for problem in problems { logger.warning("-m: \(Escaped.text(String(problem)))") }
         }

@@ -40,7 +40,8 @@ extension AnalysisJob {
             ModuleSource(name: Escaped.text($0), problem: "not a plain module name")
         }
         guard !modules.isEmpty else { return sources }
-        logger.info("-m: reading the build IDs of \(modules.count) module(s) from the dump (\(ModuleBuildIds.inputName))")
+        logger.info(
+            "-m: reading the build IDs of \(modules.count) module(s) from the dump (\(ModuleBuildIds.inputName))")
         let found: [String: ModuleBuildIds.Found]
         do {
             let input = ModuleBuildIds.probeInput(modules)
@@ -73,16 +74,19 @@ extension AnalysisJob {
             }
             let via = found[module.address]?.via
             do {
-                let fetched = try await cache.fetchModule(name: module.name, buildId: id, release: release, client: client)
+                let fetched = try await cache.fetchModule(
+                    name: module.name, buildId: id, release: release, client: client)
                 let how = "fetched from debuginfod by build ID \(id): \(fetched.url ?? "a debuginfod server")"
-                logger.info("-m: \(module.name): \(fetched.extracted.extracted ? how : how + " (cached by an earlier job)")")
+                let earlier = fetched.extracted.extracted ? "" : " (cached by an earlier job)"
+                logger.info("-m: \(module.name): \(how)\(earlier)")
                 sources.append(
                     ModuleSource(
                         name: module.name, file: fetched.extracted.vmlinux.path, source: fetched.url, buildId: id,
                         buildIdFrom: via, cached: !fetched.extracted.extracted, extracted: fetched.extracted))
             } catch {
                 logger.warning("-m: \(module.name): \(error)")
-                sources.append(ModuleSource(name: module.name, buildId: id, buildIdFrom: via, problem: error.description))
+                sources.append(
+                    ModuleSource(name: module.name, buildId: id, buildIdFrom: via, problem: error.description))
             }
         }
         return sources
