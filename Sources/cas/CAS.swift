@@ -50,7 +50,9 @@ struct CAS: AsyncParsableCommand {
     @Option(name: [.customShort("e"), .long], help: "Mail the results to this address (repeatable).")
     var email: [String] = []
 
-    @Flag(name: [.customShort("m"), .long], help: "Also extract the debug files of the loaded modules and load them.")
+    @Flag(
+        name: [.customShort("m"), .long],
+        help: "Also load the loaded modules' debug files (from the package, else from debuginfod by build ID).")
     var modules = false
 
     @OptionGroup var global: GlobalOptions

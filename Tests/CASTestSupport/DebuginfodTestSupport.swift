@@ -18,18 +18,19 @@ public final class DebuginfodServer: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts `debuginfod -R -U` over `packages` and waits until its `/metrics` say `archives` packages are
-    /// scanned and no scan work is pending.
-    public init(packages: String, archives: Int) throws {
+    /// Starts `debuginfod -R -U` over `packages` (or with `scan` instead, `["-F"]` for plain ELF files) and
+    /// waits until its `/metrics` say `archives` files are scanned and no scan work is pending.
+    public init(packages: String, archives: Int, scan: [String] = ["-R", "-U"]) throws {
         directory = try makeTemporaryDirectory("debuginfod")
         log = directory.appendingPathComponent("debuginfod.log")
         port = try freeLoopbackPort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable("debuginfod") ?? "/usr/bin/debuginfod")
-        process.arguments = [
-            "-R", "-U", "-p", String(port), "-d", directory.appendingPathComponent("db.sqlite").path,
-            "-t", "0", "-g", "0", "-vvv", packages,
-        ]
+        process.arguments =
+            scan + [
+                "-p", String(port), "-d", directory.appendingPathComponent("db.sqlite").path,
+                "-t", "0", "-g", "0", "-vvv", packages,
+            ]
         process.standardOutput = FileHandle.nullDevice
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)

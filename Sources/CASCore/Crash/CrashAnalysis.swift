@@ -44,19 +44,29 @@ public struct CrashAnalysis: Sendable {
             warnings: CrashOutputs.warnings(in: crashOut))
     }
 
-    /// `-m`: writes the second pass's batch (load every module debug file under `moduleDirectory`, rerun the
-    /// backtraces), runs it through the same runner, and reads what `mod -S` loaded of `expected`.
-    public func modulePass(moduleDirectory: String, expected: [String]) async throws(CrashError) -> CrashModules.Load {
-        let text = try CrashModules.secondPassInput(moduleDirectory: moduleDirectory)
-        let inputPath = path(JobLayout.modulesInput)
+    /// `-m`: writes the second pass's batch (load every module debug file under `moduleDirectory` with
+    /// `mod -S`, then each of `files` by name with `mod -s`, rerun the backtraces), runs it through the same
+    /// runner, and reads what crash loaded of `expected`.
+    public func modulePass(
+        moduleDirectory: String?, files: [(name: String, path: String)] = [], expected: [String]
+    ) async throws(CrashError) -> CrashModules.Load {
+        let text = try CrashModules.secondPassInput(moduleDirectory: moduleDirectory, files: files)
+        let output = try await batch(text, input: JobLayout.modulesInput, output: JobLayout.modulesOutput)
+        let table = (try? String(contentsOfFile: path(JobLayout.modulesTable), encoding: .utf8)) ?? ""
+        return CrashModules.load(table: table, output: output, expected: expected)
+    }
+
+    /// Writes `text` as `input` in the job directory, runs it through the same runner (the same crash, dump,
+    /// vmlinux and timeout) with crash's output in `output`, and returns that output.
+    public func batch(_ text: String, input: String, output: String) async throws(CrashError) -> String {
+        let inputPath = path(input)
         do throws(AtomicFileError) {
             try AtomicFile.write(Data(text.utf8), to: inputPath)
         } catch {
             throw .cannotWrite(inputPath, error.reason)
         }
-        let attempt = try await runner.attempt(
-            input: JobLayout.modulesInput, output: JobLayout.modulesOutput, timeout: .seconds(timeoutSeconds))
-        let outputPath = path(JobLayout.modulesOutput)
+        let attempt = try await runner.attempt(input: input, output: output, timeout: .seconds(timeoutSeconds))
+        let outputPath = path(output)
         if attempt.result.timedOut { throw .timedOut(seconds: timeoutSeconds, directory: directory) }
         guard attempt.result.succeeded else {
             let on = attempt.server.map { "on \($0): " } ?? ""
@@ -64,9 +74,7 @@ public struct CrashAnalysis: Sendable {
                 summary: on + attempt.result.summary, lastLines: CrashRun.lastLines(ofFile: outputPath),
                 output: outputPath)
         }
-        let table = (try? String(contentsOfFile: path(JobLayout.modulesTable), encoding: .utf8)) ?? ""
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return CrashModules.load(table: table, output: output, expected: expected)
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 
     private func path(_ name: String) -> String { JobLayout.path(name, in: directory) }

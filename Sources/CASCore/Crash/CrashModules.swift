@@ -61,9 +61,16 @@ public enum CrashModules {
     /// The module names of a `mod` table, in table order.
     public static func names(inTable text: String) -> [String] { rows(inTable: text).map(\.name) }
 
-    /// The modules of a `mod -S` table that crash found no debug file for.
+    /// The modules of a `mod -S` table that crash found no debug file for (a module listed twice, by `mod -S`
+    /// and then by a `mod -s` that loaded it, counts as its last row says).
     public static func missing(inTable text: String) -> [String] {
-        rows(inTable: text).filter { $0.objectFile == nil }.map(\.name)
+        var last: [String: Row] = [:]
+        var order: [String] = []
+        for row in rows(inTable: text) {
+            if last[row.name] == nil { order.append(row.name) }
+            last[row.name] = row
+        }
+        return order.filter { last[$0]?.objectFile == nil }
     }
 
     /// The second pass's `crash.in`: load every module debug file under `directory` (`mod -S`, which
@@ -71,15 +78,31 @@ public enum CrashModules {
     ///
     /// crash splits its command lines at blanks and reads `|` and `>` itself, so such paths are refused.
     public static func secondPassInput(moduleDirectory directory: String) throws(CrashError) -> String {
-        guard !directory.isEmpty, !directory.contains(where: { $0.isWhitespace || "'\"|>;`".contains($0) }) else {
-            throw .unsafeCrashPath(directory)
+        try secondPassInput(moduleDirectory: directory, files: [])
+    }
+
+    /// The second pass's `crash.in`: `mod -S directory` when there is one, then `mod -s NAME FILE` for each of
+    /// `files` (debug files found elsewhere, by module name), then the backtraces again.
+    public static func secondPassInput(moduleDirectory directory: String?, files: [(name: String, path: String)])
+        throws(CrashError) -> String
+    {
+        var lines: [String] = []
+        if let directory {
+            try checkPath(directory)
+            lines.append("mod -S \(directory) >> \(tableName)")
         }
-        return CrashInput.text(snippets: [
-            """
-            mod -S \(directory) >> \(tableName)
-            bt >> \(tracebackName)
-            bt -a >> \(tracebackName)
-            """
-        ])
+        for file in files {
+            try checkPath(file.path)
+            guard ModuleBuildIds.isModuleName(file.name) else { throw .unsafeCrashPath(file.name) }
+            lines.append("mod -s \(file.name) \(file.path) >> \(tableName)")
+        }
+        lines += ["bt >> \(tracebackName)", "bt -a >> \(tracebackName)"]
+        return CrashInput.text(snippets: [lines.joined(separator: "\n")])
+    }
+
+    static func checkPath(_ path: String) throws(CrashError) {
+        guard !path.isEmpty, !path.contains(where: { $0.isWhitespace || "'\"|>;`".contains($0) }) else {
+            throw .unsafeCrashPath(path)
+        }
     }
 }

@@ -14,10 +14,31 @@ extension VmlinuxCache {
     public func fetch(buildId raw: String, release: String?, client: DebuginfodClient) async throws(DebuginfodError)
         -> Fetched
     {
+        let component = Self.safeComponent(release ?? "unknown")
+        return try fetch(
+            buildId: raw, release: release, file: "usr/lib/debug/lib/modules/" + component + "/vmlinux", client: client)
+    }
+
+    /// The debug file of the module `name` with `buildId`, fetched like a vmlinux into
+    /// `debugs/<release>/<build-id>/usr/lib/debug/lib/modules/<release>/<name>.ko.debug` (`vmlinux` of the
+    /// result is the module's file).
+    public func fetchModule(name: String, buildId raw: String, release: String?, client: DebuginfodClient)
+        async throws(DebuginfodError) -> Fetched
+    {
+        let component = Self.safeComponent(release ?? "unknown")
+        let file = "usr/lib/debug/lib/modules/" + component + "/" + Self.safeComponent(name) + ".ko.debug"
+        return try fetch(buildId: raw, release: release, file: file, client: client)
+    }
+
+    /// `file` (a relative path made of safe components) of the entry `debugs/<release>/<build-id>`, fetched
+    /// by `buildId` once under the entry's locks.
+    func fetch(buildId raw: String, release: String?, file: String, client: DebuginfodClient)
+        throws(DebuginfodError) -> Fetched
+    {
         guard let buildId = DebuginfodClient.validBuildId(raw) else { throw .invalidBuildId(raw) }
         let component = Self.safeComponent(release ?? "unknown")
         let entry = debugs + "/" + component + "/" + buildId
-        let vmlinux = entry + "/usr/lib/debug/lib/modules/" + component + "/vmlinux"
+        let vmlinux = entry + "/" + file
         let sourceFile = entry + "/.debuginfod-url"
         let fm = FileManager.default
         do {

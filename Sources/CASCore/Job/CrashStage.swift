@@ -93,37 +93,72 @@ public struct CrashStage: Sendable {
         let report = try await analysis.run(commands: Snippet.commands(in: prepared.input).filter { $0 != "exit" })
         var output = Output(server: report.server ?? ProcessInfo.processInfo.hostName, report: report)
         if modules {
-            if let match = input.match {
-                output.modules = try await modulePass(analysis, match: match)
-            } else {
-                logger.warning("-m: the kernel came from a debuginfod server; module debug files are not fetched from it")
-            }
+            output.modules = try await modulePass(
+                analysis, match: input.match, release: input.identity.release ?? input.match?.kernel.release)
         }
         return output
     }
 
-    /// `-m`: extracts the loaded modules' debug files next to the vmlinux in the cache and runs the module pass.
-    func modulePass(_ analysis: CrashAnalysis, match: KernelMatch) async throws -> CrashModules.Load? {
-        let table = (try? String(contentsOfFile: JobLayout.path(JobLayout.modules, in: analysis.directory), encoding: .utf8)) ?? ""
+    /// `-m`: extracts the loaded modules' debug files next to the vmlinux in the cache, fetches those the
+    /// package lacks from the debuginfod servers by the build IDs the dump holds, and runs the module pass.
+    func modulePass(_ analysis: CrashAnalysis, match: KernelMatch?, release: String?) async throws
+        -> CrashModules.Load?
+    {
+        let directory = analysis.directory
+        let table = (try? String(contentsOfFile: JobLayout.path(JobLayout.modules, in: directory), encoding: .utf8)) ?? ""
         let names = CrashModules.names(inTable: table)
         guard !names.isEmpty else {
             logger.info("-m: no modules were loaded")
             return nil
         }
-        let extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: names)
-        let noFile = names.filter { extracted.modules[$0] == nil }
-        if !noFile.isEmpty { logger.warning("-m: no debug file in the package for: \(noFile.joined(separator: ", "))") }
-        guard let entry = extracted.entry?.path else {
-            logger.warning("-m: the kernel is a loose vmlinux; no module debug files to load")
+        var extracted: VmlinuxCache.Extracted?
+        if let match {
+            do {
+                extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(
+                    for: match, modules: names)
+            } catch {
+                guard !settings.debuginfodUrls.isEmpty else { throw error }
+                logger.warning("-m: \(error.description); asking the debuginfod servers")
+            }
+        }
+        let entry = extracted?.entry?.path
+        var sources: [ModuleSource] = names.compactMap { name in
+            extracted?.modules[name].map {
+                ModuleSource(name: name, file: $0.path, source: match?.kernel.packagePath)
+            }
+        }
+        let noFile = names.filter { extracted?.modules[$0] == nil }
+        if !noFile.isEmpty {
+            let list = noFile.map(Escaped.text).joined(separator: ", ")
+            let inWhat = entry != nil ? "in the package" : "in the index"
+            if settings.debuginfodUrls.isEmpty {
+                logger.warning("-m: no debug file \(inWhat) for: \(list)")
+            } else {
+                logger.info("-m: no debug file \(inWhat) for: \(list); asking the debuginfod servers")
+                sources += await fetchModuleDebugFiles(noFile, table: table, release: release, analysis: analysis)
+            }
+        }
+        recordModuleSources(sources, in: directory)
+        let files = sources.compactMap { source in
+            source.extracted == nil ? nil : source.file.map { (name: source.name, path: $0) }
+        }
+        guard entry != nil || !files.isEmpty else {
+            logger.warning("-m: no module debug files to load")
             return nil
         }
-        let load = try await analysis.modulePass(moduleDirectory: entry, expected: names)
-        let missing = load.missing.filter { !noFile.contains($0) }
-        if !missing.isEmpty { logger.warning("-m: crash loaded no debug info for: \(missing.joined(separator: ", "))") }
-        for problem in load.problems { logger.warning("-m: \(problem)") }
-        if load.problems.isEmpty {
-            logger.info("-m: module symbols loaded from \(entry) (see \(JobLayout.modulesTable), \(JobLayout.modulesOutput))")
+        let load = try await analysis.modulePass(moduleDirectory: entry, files: files, expected: names)
+        let attempted = Set(files.map(\.name))
+        let missing = load.missing.filter { !noFile.contains($0) || attempted.contains($0) }
+        if !missing.isEmpty {
+            logger.warning("-m: crash loaded no debug info for: \(missing.map(Escaped.text).joined(separator: ", "))")
         }
+        for problem in load.problems { logger.warning("-m: \(Escaped.text(problem))") }
+        if load.problems.isEmpty {
+            let from = ([entry].compactMap { $0 } + (files.isEmpty ? [] : ["the debuginfod servers"]))
+                .joined(separator: " and ")
+            logger.info("-m: module symbols loaded from \(from) (see \(JobLayout.modulesTable), \(JobLayout.modulesOutput))")
+        }
+        withExtendedLifetime(sources) {}
         return load
     }
 }

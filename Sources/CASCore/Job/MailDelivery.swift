@@ -42,7 +42,27 @@ public enum MailDelivery {
         }
         return MailContent(
             caseId: job.caseId, directory: job.directory, outcome: outcome, server: job.server, release: job.release,
-            arch: job.arch, identity: identity, dump: job.dump, debuginfo: debuginfoLine(directory: job.directory))
+            arch: job.arch, identity: identity, dump: job.dump, debuginfo: debuginfoLine(directory: job.directory),
+            moduleDebuginfo: moduleDebuginfoLine(directory: job.directory))
+    }
+
+    /// The module debug files `-m` fetched from debuginfod, as `job.json` records them (`moduleDebuginfo`):
+    /// "NAME from URL" for the first ten, then how many more; nil when none was fetched.
+    static func moduleDebuginfoLine(directory: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + JobLayout.jobJSON),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let entries = object["moduleDebuginfo"] as? [[String: Any]]
+        else { return nil }
+        let fetched = entries.compactMap { entry -> String? in
+            guard let name = entry["module"] as? String, entry["buildId"] != nil, entry["problem"] == nil,
+                let source = entry["source"] as? String
+            else { return nil }
+            return "\(name) from \(source)"
+        }
+        guard !fetched.isEmpty else { return nil }
+        let more = fetched.count > 10 ? " and \(fetched.count - 10) more (job.json moduleDebuginfo)" : ""
+        let line = fetched.prefix(10).joined(separator: ", ") + more
+        return String(line.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
     }
 
     /// How the job found its debug kernel, as `job.json` records it (`debuginfo.match`), nil when it did not.

@@ -41,6 +41,7 @@ extension MailContent {
                 "Kernel: \(release ?? "unknown") (\(arch ?? "unknown"))",
             ]
             if let debuginfo { lines.append("Debuginfo: \(debuginfo)") }
+            if let moduleDebuginfo { lines.append("Module debuginfo: \(moduleDebuginfo)") }
             lines += [
                 "",
                 "Findings:",

@@ -24,12 +24,16 @@ public struct MailContent: Sendable, Equatable {
     public var dump: String?
     /// Where the debug kernel came from (the package and how it matched, or the debuginfod URL).
     public var debuginfo: String?
+    /// Where `-m`'s module debug files came from (debuginfod URLs by module), when any was fetched.
+    public var moduleDebuginfo: String?
 
     public init(
         caseId: String, directory: String, outcome: Outcome, server: String? = nil, release: String? = nil,
-        arch: String? = nil, identity: String? = nil, dump: String? = nil, debuginfo: String? = nil
+        arch: String? = nil, identity: String? = nil, dump: String? = nil, debuginfo: String? = nil,
+        moduleDebuginfo: String? = nil
     ) {
         self.debuginfo = debuginfo
+        self.moduleDebuginfo = moduleDebuginfo
         self.caseId = caseId
         self.directory = directory
         self.outcome = outcome

@@ -24,6 +24,9 @@ public enum JobLayout {
     /// `-m`: the module pass's batch, what crash printed, its `mod -S` table, and the backtraces with module symbols.
     public static let modulesInput = "crash-modules.in"
     public static let modulesOutput = "crash-modules.out"
+    /// `-m` with debuginfod: the short batch that reads the loaded modules' build IDs from the dump, and its output.
+    public static let modulesProbeInput = "crash-modules-probe.in"
+    public static let modulesProbeOutput = "crash-modules-probe.out"
     public static let modulesTable = "modules-debug"
     public static let modulesTraceback = "traceback-modules"
     /// First-pass findings, human-readable.

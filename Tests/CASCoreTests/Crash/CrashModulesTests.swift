@@ -61,6 +61,33 @@ import Testing
                 """)
     }
 
+    /// Modules the package lacks, fetched elsewhere: `mod -s` after `mod -S`; the later row of a module wins.
+    @Test func secondPassLoadsFilesByNameAfterTheTree() throws {
+        #expect(
+            try CrashModules.secondPassInput(
+                moduleDirectory: "/c/debugs/pkg", files: [(name: "faulty", path: "/c/debugs/x/faulty.ko.debug")])
+                == """
+                mod -S /c/debugs/pkg >> modules-debug
+                mod -s faulty /c/debugs/x/faulty.ko.debug >> modules-debug
+                bt >> traceback-modules
+                bt -a >> traceback-modules
+                exit
+
+                """)
+        let table = Self.firstPass + """
+                 MODULE       NAME            BASE         SIZE  OBJECT FILE
+            ffffffffa0002040  crashfix  ffffffffa0000000  16384  /c/debugs/x/crashfix.ko.debug
+
+            """
+        #expect(CrashModules.missing(inTable: table).isEmpty)
+        #expect(throws: CrashError.self) {
+            try CrashModules.secondPassInput(moduleDirectory: nil, files: [(name: "a;b", path: "/c/a.ko")])
+        }
+        #expect(throws: CrashError.self) {
+            try CrashModules.secondPassInput(moduleDirectory: nil, files: [(name: "a", path: "/c/a b.ko")])
+        }
+    }
+
     @Test func refusesPathsCrashWouldSplitOrRedirect() {
         for path in ["/a b", "/a>b", "/a|b", "/a'b", ""] {
             #expect(throws: CrashError.self) { try CrashModules.secondPassInput(moduleDirectory: path) }
