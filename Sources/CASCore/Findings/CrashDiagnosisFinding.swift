@@ -1,6 +1,6 @@
 import Foundation
 
-extension Findings {
+extension FindingsEngine {
     /// The finding for crash's own diagnosis that it cannot follow the kernel ("crash 8.0.2 is older than this
     /// kernel: task list incomplete (3 of 18 tasks)"), as the job recorded it in job.json (`crashDiagnosis`);
     /// nil when there is none. Context, never the cause: it says how far to trust crash's outputs.

@@ -5,7 +5,7 @@ extension AnalysisJob {
     /// (`input/`), unless `[maintenance] keepFailedInput`: the log, job.json, findings and dmesg stay, the
     /// user's file was never touched, and a retry copies it again, so failed retries leave no duplicates.
     func giveBackInput() {
-        guard !settings.keepFailedInput,
+        guard !keepFailedInput,
             !FileManager.default.fileExists(atPath: directory.path + "/" + JobLayout.crashOutput),
             let removal = Purger.removeInput(jobDirectory: directory.path)
         else { return }

@@ -34,6 +34,8 @@ public final class AnalysisJob: @unchecked Sendable {
     let mailer: Mailer?
     let logger = Logger.cas("cas")
     let rowId: Int64?
+    /// `[maintenance] keepFailedInput`: a job that ends before crash keeps its copy of the upload.
+    let keepFailedInput: Bool
     private let lock: DirectoryLock?
     private let logToken: LogFileToken?
     /// The cache entry of the job's vmlinux, locked shared for the job's life (``LookupStage/Output/cacheLock``).
@@ -57,14 +59,15 @@ public final class AnalysisJob: @unchecked Sendable {
         return try AnalysisJob(
             request: request, directory: directory, store: store, mailer: mailer,
             stages: stages ?? .standard(request: request, settings: settings, store: store),
-            logLevel: settings.debugLevel == .debug ? .debug : .info)
+            logLevel: settings.debugLevel == .debug ? .debug : .info, keepFailedInput: settings.keepFailedInput)
     }
 
     private init(
         request: JobRequest, directory: JobDirectory, store: Store, mailer: Mailer?, stages: JobStages,
-        logLevel: Logger.Level
+        logLevel: Logger.Level, keepFailedInput: Bool
     ) throws(JobError) {
         self.request = request
+        self.keepFailedInput = keepFailedInput
         self.directory = directory
         self.store = store
         self.mailer = mailer

@@ -60,7 +60,7 @@ import Testing
         #expect(FindingsError.unreadableJobDirectory("/w/ID/latest", "Permission denied").description.hasPrefix(
             "cannot read job directory /w/ID/latest as \(user): Permission denied"))
         #expect(throws: FindingsError.noJobDirectory("/nonexistent-cas/ID/latest")) {
-            try Findings.evaluate(jobDirectory: "/nonexistent-cas/ID/latest", siteRules: nil)
+            try FindingsEngine.evaluate(jobDirectory: "/nonexistent-cas/ID/latest", siteRules: nil)
         }
     }
 }
