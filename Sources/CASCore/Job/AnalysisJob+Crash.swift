@@ -178,7 +178,7 @@ extension AnalysisJob {
         }
         let extracted: VmlinuxCache.Extracted
         do {
-            extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match, modules: names)
+            extracted = try await VmlinuxCache(debugs: settings.debugs, store: store).vmlinux(for: match, modules: names)
         } catch {
             throw .wrap("analysing", error)
         }

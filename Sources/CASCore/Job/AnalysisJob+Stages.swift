@@ -115,7 +115,7 @@ extension AnalysisJob {
     /// directory at its package path; returns that path, relative to the job directory.
     func extract(_ match: KernelMatch?, identity: KernelIdentity) async throws(JobError) -> String {
         let release = identity.release ?? match?.kernel.release ?? "unknown"
-        let cache = VmlinuxCache(settings: settings, store: store)
+        let cache = VmlinuxCache(debugs: settings.debugs, store: store)
         var extracted: VmlinuxCache.Extracted?
         if let match {
             do {
