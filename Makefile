@@ -14,7 +14,7 @@ APT_PACKAGES = libarchive-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev l
 	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file man-db groff-base bc \
 	pigz lbzip2 7zip debuginfod libarchive-tools liblzo2-dev libsnappy-dev
 
-.PHONY: all build release deps test check install uninstall man demo bench fuzz fuzz-build robustness clean
+.PHONY: all build release deps test check stage-deps install uninstall man demo bench fuzz fuzz-build robustness clean
 
 all: build
 
@@ -49,7 +49,14 @@ test: deps
 		echo "error: warnings in our sources (fix them)"; exit 1; fi
 	$(SWIFT) test --no-parallel
 
+# `check` also checks CASCore's folder dependencies against DESIGN's table, from the compiler's own
+# dependency records of the build just made (Scripts/check-stage-deps; its self-test plants violations first).
 check: test
+	Scripts/check-stage-deps --self-test
+	Scripts/check-stage-deps
+
+stage-deps: build
+	Scripts/check-stage-deps
 
 MANDIR = $(DESTDIR)$(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system

@@ -44,33 +44,6 @@ public struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// The start of every `cas-admin` command once its settings are loaded: restricts the umask, switches from
-/// root to the casuser (before the database, the cache, the work directory or ssh are touched), checks
-/// what a remaining root would run (``RootTrust``), then records abandoned jobs (``sweepAbandonedJobs(_:)``).
-public func startAdminSession(_ settings: Settings) throws {
-    Privileges.restrictUmask()
-    try Privileges.dropRoot(to: settings.casUser)
-    if geteuid() == 0 {
-        FileHandle.standardError.write(Data("cas-admin: warning: \(RootTrust.rootCasuserWarning)\n".utf8))
-        try RootTrust.check(settings: settings, snippetsDirectory: settings.snippets)
-    }
-    sweepAbandonedJobs(settings)
-}
-
-/// Records jobs whose process died (``AbandonedJobs``) before an admin command runs, one warning line each.
-/// Best effort: a missing database is left uncreated, and a store error is left for the command itself to report.
-/// Also restricts the umask (``Privileges/restrictUmask()``), as every admin command starts here.
-public func sweepAbandonedJobs(_ settings: Settings) {
-    Privileges.restrictUmask()
-    guard FileManager.default.fileExists(atPath: settings.database),
-        let store = try? Store(path: settings.database),
-        let swept = try? AbandonedJobs.sweep(store: store)
-    else { return }
-    for job in swept {
-        FileHandle.standardError.write(Data("warning: job \(job.directory) abandoned (its process died while \(job.step.rawValue))\n".utf8))
-    }
-}
-
 /// Runs a command body, turning a ``CASError`` into one line on standard error and its exit status.
 public func reportingErrors<T>(_ tool: String, _ body: () async throws -> T) async throws -> T {
     do {
@@ -88,14 +61,6 @@ public func printJSON<T: Encodable>(_ value: T) throws {
     encoder.dateEncodingStrategy = .iso8601
     let data = try encoder.encode(value)
     FileHandle.standardOutput.write(data + Data("\n".utf8))
-}
-
-/// The error for an option whose capability has not landed yet.
-public struct NotAvailableYet: CASError {
-    public let feature: String
-    public init(_ feature: String) { self.feature = feature }
-    public var description: String { "\(feature) is not available yet in this build" }
-    public var exitStatus: ExitStatus { .failure }
 }
 
 /// The exit-status section shared by both tools' `--help`.

@@ -30,14 +30,10 @@ extension CASAdmin {
         }
 
         static func perform(global: GlobalOptions, full: Bool, allowEmpty: Bool = false, prefetch: Int?) async throws {
-            global.bootstrapLogging()
-            try await reportingErrors("cas-admin") {
-                let settings = try global.loadSettings()
-                try startAdminSession(settings)
-                CASAdmin.autoPurge(global)
-                let store = try Store(path: settings.database)
+            try await AdminSession.run(global, autoPurge: true) { session in
+                let (settings, store) = (session.settings, try session.store())
                 let terminal = isatty(STDERR_FILENO) == 1
-                let indexer = DebuginfoIndexer(settings: settings, store: store)
+                let indexer = DebuginfoIndexer(options: settings.indexerOptions, store: store)
                 let report = try await indexer.build(full: full, allowEmpty: allowEmpty) { done, total in
                     guard terminal, done == total || done % 25 == 0 else { return }
                     FileHandle.standardError.write(Data("\r\u{1b}[Kreading packages: \(done)/\(total)".utf8))
@@ -57,7 +53,8 @@ extension CASAdmin {
                 print(report.summary)
                 let count = prefetch ?? settings.prefetch
                 guard count > 0 else { return }
-                let prefetched = try await Prefetcher(settings: settings, store: store).run(count: count)
+                let prefetcher = Prefetcher(debugs: settings.debugs, debugsLimit: settings.debugsLimit, store: store)
+                let prefetched = try await prefetcher.run(count: count)
                 for name in prefetched.extracted {
                     FileHandle.standardError.write(Data("cas-admin: prefetched \(name)\n".utf8))
                 }

@@ -24,8 +24,7 @@ extension CASAdmin {
                 check = .configFailed(error)
             case .success(let settings):
                 // As root, the checks run as the casuser: what matters is what the jobs will be able to do.
-                try await reportingErrors("cas-admin") { try startAdminSession(settings) }
-                CASAdmin.autoPurge(global)
+                _ = try await reportingErrors("cas-admin") { try AdminSession(settings: settings, autoPurge: true) }
                 check = await InstallationCheck.run(settings: settings)
             }
             if global.json {

@@ -42,12 +42,9 @@ extension CASAdmin {
         }
 
         func run() async throws {
-            global.bootstrapLogging()
-            try await reportingErrors("cas-admin") {
-                let settings = try global.loadSettings()
-                try startAdminSession(settings)
-                let store = try Store(path: settings.database)
-                let cache = VmlinuxCache(settings: settings, store: store)
+            try await AdminSession.run(global, autoPurge: false) { session in
+                let (settings, store) = (session.settings, try session.store())
+                let cache = VmlinuxCache(debugs: settings.debugs, store: store)
                 let result: VmlinuxCache.Extracted
                 do {
                     let match = try DebuginfoIndex(store: store).lookup(

@@ -18,19 +18,16 @@ extension CASAdmin {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            global.bootstrapLogging()
-            try await reportingErrors("cas-admin") {
-                let settings = try global.loadSettings()
-                try startAdminSession(settings)
-                CASAdmin.autoPurge(global)
+            try await AdminSession.run(global, autoPurge: true) { session in
+                let store = try session.store()
                 switch what {
-                case .servers: try listServers(Store(path: settings.database))
-                case .jobs: try listJobs(Store(path: settings.database))
-                case .kernels: try listKernels(settings)
+                case .servers: try listServers(store)
+                case .jobs: try listJobs(store)
+                case .kernels: try listKernels(store)
                 }
             }
         }
-    
+
         func listJobs(_ store: Store) throws {
             let jobs = try store.jobs()
             if global.json { return try printJSON(jobs) }
@@ -85,8 +82,8 @@ extension CASAdmin.List {
         var banner: String?
     }
 
-    fileprivate func listKernels(_ settings: Settings) throws {
-        let kernels = try Store(path: settings.database).indexedKernels()
+    fileprivate func listKernels(_ store: Store) throws {
+        let kernels = try store.indexedKernels()
         let lines = kernels.map {
             KernelLine(
                 release: $0.release, arch: $0.arch, buildId: $0.buildId, package: $0.packageName,

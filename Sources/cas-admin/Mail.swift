@@ -37,12 +37,9 @@ extension CASAdmin {
         }
 
         func run() async throws {
-            global.bootstrapLogging(defaultLevel: .warning)
-            try await reportingErrors("cas-admin") {
-                let settings = try global.loadSettings()
-                try startAdminSession(settings)
-                let store = try Store(path: settings.database)
-                let sent = try MailDelivery.resend(caseId: identifier, to: to, settings: settings, store: store)
+            try await AdminSession.run(global, logLevel: .warning, autoPurge: false) { session in
+                let sent = try MailDelivery.resend(
+                    caseId: identifier, to: to, settings: session.settings, store: try session.store())
                 if global.json {
                     try printJSON(Sent(caseId: identifier, directory: sent.job.directory, recipients: sent.recipients))
                 } else {

@@ -25,11 +25,8 @@ extension CASAdmin {
         }
 
         static func perform(global: GlobalOptions, days: Int?, dryRun: Bool, yes: Bool) async throws {
-            global.bootstrapLogging()
-            let report = try await reportingErrors("cas-admin") {
-                let settings = try global.loadSettings()
-                try startAdminSession(settings)
-                let purger = try Purger(settings: settings, store: try Store(path: settings.database), days: days)
+            let report = try await AdminSession.run(global, autoPurge: false) { session in
+                let purger = try Purger(policy: session.settings.purgePolicy, store: try session.store(), days: days)
                 let plan = try purger.plan()
                 if dryRun { return purger.execute(plan, dryRun: true) }
                 if !yes, !plan.isEmpty, isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1,
@@ -63,25 +60,6 @@ extension CASAdmin {
                 Data("remove \(what) (\(ByteCount.format(preview.bytesFreed)))? [y/N] ".utf8))
             guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
             return answer == "y" || answer == "yes"
-        }
-    }
-
-    /// `autoPurge = Yes`: purges before the command runs, as the original did; one line on standard error
-    /// when something was removed or could not be. Never stops the command itself.
-    static func autoPurge(_ global: GlobalOptions) {
-        guard let settings = try? Settings.load(Settings.Locator(explicitPath: global.config)), settings.autoPurge
-        else { return }
-        do {
-            let purger = try Purger(settings: settings, store: try Store(path: settings.database))
-            let report = purger.execute(try purger.plan(), dryRun: false)
-            for failure in report.failures { FileHandle.standardError.write(Data("cas-admin: \(failure)\n".utf8)) }
-            if !report.removed.isEmpty || !report.complete {
-                FileHandle.standardError.write(Data("cas-admin: autoPurge: \(report.summary)\n".utf8))
-            }
-        } catch let error as any CASError {
-            FileHandle.standardError.write(Data("cas-admin: autoPurge: \(error.description)\n".utf8))
-        } catch {
-            FileHandle.standardError.write(Data("cas-admin: autoPurge: \(error)\n".utf8))
         }
     }
 }

@@ -23,12 +23,8 @@ extension CASAdmin {
         }
 
         static func perform(global: GlobalOptions) async throws {
-            global.bootstrapLogging()
-            try await reportingErrors("cas-admin") {
-                let settings = try global.loadSettings()
-                try startAdminSession(settings)
-                CASAdmin.autoPurge(global)
-                let store = try Store(path: settings.database)
+            try await AdminSession.run(global, autoPurge: true) { session in
+                let (settings, store) = (session.settings, try session.store())
                 let list = ServerList.load(
                     configured: settings.serverHosts, knownHostsPath: ServerList.knownHostsPath(for: settings.casUser))
                 for skipped in list.skipped {
@@ -44,14 +40,7 @@ extension CASAdmin {
                 let probe = ServerProbe(ssh: ssh, workDirectory: settings.workDirectory)
                 let results = await probe.probe(list.servers)
                 let now = Date()
-                for result in results {
-                    try store.saveServer(
-                        ServerRecord(
-                            host: result.server.host, port: result.server.port, arch: result.arch,
-                            crashVersion: result.crashVersion, sharedStorage: result.sharedStorage,
-                            available: result.available, lastSeen: result.arch != nil ? now : nil,
-                            lastError: result.problem))
-                }
+                for result in results { try store.saveServer(result.record(probedAt: now)) }
                 if global.json {
                     try printJSON(results)
                 } else {

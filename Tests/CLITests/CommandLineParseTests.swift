@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 
 @testable import cas
@@ -89,6 +90,41 @@ struct CommandLineParseTests {
         try yes.validateFlagForm()
         let misplaced = try #require(CASAdmin.parseAsRoot(["-s", "--full"]) as? CASAdmin)
         #expect(throws: ValidationError.self) { try misplaced.validateFlagForm() }
+    }
+
+    /// Every option of a word form (`build`, `servers`, `purge`), read from ArgumentParser's own description of
+    /// it, is taken by its flag form (`-b`, `-s`, `-p`) and passes the flag form's checks.
+    @Test(arguments: ["-b", "-s", "-p"])
+    func adminFlagFormTakesEveryOptionOfItsWordForm(flag: String) throws {
+        let word: any ParsableCommand.Type =
+            switch flag {
+            case "-b": CASAdmin.Build.self
+            case "-s": CASAdmin.Servers.self
+            default: CASAdmin.Purge.self
+            }
+        let options = try Self.namedOptions(of: word)
+        #expect(options.count >= 3)  // at least --config, --verbose, --json
+        for (name, takesValue) in options {
+            let arguments = [flag, name] + (takesValue ? ["1"] : [])
+            let admin = try #require(CASAdmin.parseAsRoot(arguments) as? CASAdmin, "\(arguments)")
+            #expect(throws: Never.self, "\(arguments)") { try admin.validateFlagForm() }
+        }
+    }
+
+    /// The named options and flags of `command` (help aside), one name each, and whether each takes a value.
+    static func namedOptions(of command: any ParsableCommand.Type) throws -> [(name: String, takesValue: Bool)] {
+        let dump = try #require(
+            try JSONSerialization.jsonObject(with: Data(command._dumpHelp().utf8)) as? [String: Any])
+        let info = try #require(dump["command"] as? [String: Any])
+        let arguments = info["arguments"] as? [[String: Any]] ?? []
+        return arguments.compactMap { argument in
+            guard let kind = argument["kind"] as? String, kind == "option" || kind == "flag",
+                let names = argument["names"] as? [[String: Any]],
+                let name = names.first(where: { $0["kind"] as? String == "long" })?["name"] as? String,
+                name != "help"
+            else { return nil }
+            return ("--" + name, kind == "option")
+        }
     }
 
     @Test func adminWordForms() throws {

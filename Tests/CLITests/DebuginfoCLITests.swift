@@ -27,6 +27,8 @@ struct DebuginfoCLITests {
         #expect(second.stdout.hasPrefix("2 packages: 0 new, 0 changed, 0 removed, 1 unreadable; 2 kernels; "))
         let full = try DebuginfoCLI.run(["build", "--full"], base: base)
         #expect(full.stdout.hasPrefix("2 packages: 0 new, 2 changed, "))
+        let flagFull = try DebuginfoCLI.run(["-b", "--full"], base: base)
+        #expect(flagFull.stdout.hasPrefix("2 packages: 0 new, 2 changed, "))
 
         let list = try DebuginfoCLI.run(["list", "kernels"], base: base)
         #expect(list.status == 0)

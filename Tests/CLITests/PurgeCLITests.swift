@@ -44,6 +44,21 @@ struct PurgeCLITests {
         #expect(f.exists(today))
     }
 
+    @Test func flagFormTakesDryRunYesAndJSON() throws {
+        let f = try PurgeCLIFixture()
+        let old = try f.job("H", daysAgo: 200)
+        let dry = try f.casAdmin(["-p", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.hasSuffix("\n") && dry.stdout.contains("would purge 1 job of 1 ID, "))
+        #expect(f.exists(old))
+        let real = try f.casAdmin(["-p", "--yes", "--json"])
+        #expect(real.status == 0, "\(real.stderr)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(real.stdout.utf8)) as? [String: Any], "\(real.stdout)")
+        #expect((report["dryRun"] as? Bool) == false)
+        #expect(!f.exists(old))
+    }
+
     @Test func autoPurgeRunsBeforeEveryCommand() throws {
         let on = try PurgeCLIFixture(autoPurge: true)
         let stale = try on.job("A", daysAgo: 200)

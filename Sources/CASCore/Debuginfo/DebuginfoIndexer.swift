@@ -51,13 +51,30 @@ public struct DebuginfoIndexer: Sendable {
         }
     }
 
-    public let settings: Settings
+    /// Where the packages are and which files count: plain values the caller takes from its settings
+    /// (`kernels`, `rpmFilter`, `debFilter`).
+    public struct Options: Sendable {
+        /// The root of the debuginfo package tree.
+        public var kernels: String
+        /// Which files under ``kernels`` are kernel debuginfo RPMs, matched against the whole path.
+        public var rpmFilter: FindRegex
+        /// The same for Debian/Ubuntu debug packages.
+        public var debFilter: FindRegex
+
+        public init(kernels: String, rpmFilter: FindRegex, debFilter: FindRegex) {
+            self.kernels = kernels
+            self.rpmFilter = rpmFilter
+            self.debFilter = debFilter
+        }
+    }
+
+    public let options: Options
     public let store: Store
     /// How many packages are read at once (default: the number of cores).
     public var width: Int
 
-    public init(settings: Settings, store: Store, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.settings = settings
+    public init(options: Options, store: Store, width: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.options = options
         self.store = store
         self.width = max(1, width)
     }
@@ -86,12 +103,12 @@ public struct DebuginfoIndexer: Sendable {
         let start = Date()
         var report = Report()
         let scan = try PackageWalker.scan(
-            root: settings.kernels, rpmFilter: settings.rpmFilter, debFilter: settings.debFilter)
+            root: options.kernels, rpmFilter: options.rpmFilter, debFilter: options.debFilter)
         let found = scan.candidates
         report.unlistedDirectories = scan.unreadableDirectories
         let stamps: [String: PackageStamp]
         do { stamps = try store.packageStamps() } catch { throw .store(error) }
-        if found.isEmpty, !stamps.isEmpty, !allowEmpty { throw .emptyKernels(settings.kernels, indexed: stamps.count) }
+        if found.isEmpty, !stamps.isEmpty, !allowEmpty { throw .emptyKernels(options.kernels, indexed: stamps.count) }
         var work: [PackageWalker.Candidate] = []
         for candidate in found {
             // An unchanged package this user cannot read (indexed by root, run as the casuser) is read again,

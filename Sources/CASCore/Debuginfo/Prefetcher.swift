@@ -20,11 +20,15 @@ public struct Prefetcher: Sendable {
         }
     }
 
-    public let settings: Settings
+    /// The cache filled (the `debugs` setting).
+    public let debugs: String
+    /// The most the cache may hold, in allocated bytes (`debugsLimit`).
+    public let debugsLimit: Int64?
     public let store: Store
 
-    public init(settings: Settings, store: Store) {
-        self.settings = settings
+    public init(debugs: String, debugsLimit: Int64?, store: Store) {
+        self.debugs = debugs
+        self.debugsLimit = debugsLimit
         self.store = store
     }
 
@@ -62,8 +66,8 @@ public struct Prefetcher: Sendable {
     /// short of `debugsLimit` (the package's vmlinux size, else the package size, counts against it).
     public func run(count: Int) async throws(StoreError) -> Report {
         var report = Report()
-        let cache = VmlinuxCache(settings: settings, store: store)
-        var used = settings.debugsLimit == nil ? 0 : VmlinuxCache.directorySize(settings.debugs)
+        let cache = VmlinuxCache(debugs: debugs, store: store)
+        var used = debugsLimit == nil ? 0 : VmlinuxCache.directorySize(debugs)
         for kernel in Self.newest(try store.indexedKernels(), count: count) {
             let name = "\(kernel.release) \(kernel.arch ?? "?")"
             let target = cache.entryDirectory(for: kernel) + (kernel.vmlinuxPath.hasPrefix("/") ? "" : "/")
@@ -73,7 +77,7 @@ public struct Prefetcher: Sendable {
                 continue
             }
             let cost = kernel.vmlinuxSize ?? kernel.packageSize
-            if let limit = settings.debugsLimit, used + cost > limit {
+            if let limit = debugsLimit, used + cost > limit {
                 report.overLimit.append(name)
                 continue
             }

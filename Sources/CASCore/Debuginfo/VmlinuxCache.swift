@@ -23,8 +23,9 @@ public struct VmlinuxCache: Sendable {
     public let debugs: String
     public let store: Store
 
-    public init(settings: Settings, store: Store) {
-        debugs = settings.debugs
+    /// A cache rooted at `debugs` (the `debugs` setting).
+    public init(debugs: String, store: Store) {
+        self.debugs = debugs
         self.store = store
     }
 

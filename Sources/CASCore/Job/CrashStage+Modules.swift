@@ -54,7 +54,7 @@ extension CrashStage {
         var client = DebuginfodClient(urls: settings.debuginfodUrls)
         client.stallTimeout = settings.debuginfodTimeout
         client.progress = DebuginfodClient.terminalProgress()
-        let cache = VmlinuxCache(settings: settings, store: store)
+        let cache = VmlinuxCache(debugs: settings.debugs, store: store)
         for module in modules {
             guard let id = found[module.address]?.buildId else {
                 logger.warning("-m: \(module.name): no build ID found in the dump; its debug file is not fetched")

@@ -114,7 +114,7 @@ public struct CrashStage: Sendable {
         var extracted: VmlinuxCache.Extracted?
         if let match {
             do {
-                extracted = try await VmlinuxCache(settings: settings, store: store).vmlinux(
+                extracted = try await VmlinuxCache(debugs: settings.debugs, store: store).vmlinux(
                     for: match, modules: names)
             } catch {
                 guard !settings.debuginfodUrls.isEmpty else { throw error }

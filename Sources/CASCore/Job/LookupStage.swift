@@ -57,7 +57,7 @@ public struct LookupStage: Sendable {
     /// debuginfod servers when the index has none or its package cannot be read) and links it into the job.
     func link(_ match: KernelMatch?, identity: KernelIdentity, jobDirectory: String) async throws -> Output {
         let release = identity.release ?? match?.kernel.release ?? "unknown"
-        let cache = VmlinuxCache(settings: settings, store: store)
+        let cache = VmlinuxCache(debugs: settings.debugs, store: store)
         var debuginfo = JobReport.Debuginfo(
             package: match?.kernel.packagePath, vmlinux: nil, match: match?.explanation)
         var extracted: VmlinuxCache.Extracted?

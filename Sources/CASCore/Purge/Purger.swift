@@ -25,19 +25,42 @@ public final class Purger {
     let store: Store?
     let work: DirectoryFD
 
+    /// What retention keeps and where it works: plain values the caller takes from its settings.
+    public struct Policy: Sendable {
+        /// Days a job is kept (`purgeLimit`); cache entries no job used within as many days go too.
+        public var purgeLimit: Int
+        /// The most the `debugs` cache may hold, in allocated bytes.
+        public var debugsLimit: Int64?
+        /// The job tree purged (`workDirectory`).
+        public var workDirectory: String
+        /// The vmlinux cache trimmed (`debugs`).
+        public var debugs: String
+        /// Paths CAS needs that a purge never removes even when they sit inside `workDirectory` or `debugs`
+        /// (`kernels`, `database`).
+        public var protected: [String]
+
+        public init(purgeLimit: Int, debugsLimit: Int64?, workDirectory: String, debugs: String, protected: [String]) {
+            self.purgeLimit = purgeLimit
+            self.debugsLimit = debugsLimit
+            self.workDirectory = workDirectory
+            self.debugs = debugs
+            self.protected = protected
+        }
+    }
+
     /// Validates the directories and takes the purge lock; `days` overrides `purgeLimit` for jobs.
-    public init(settings: Settings, store: Store?, days: Int? = nil, now: Date = Date()) throws(PurgeError) {
-        self.days = days ?? settings.purgeLimit
-        cacheDays = settings.purgeLimit
-        debugsLimit = settings.debugsLimit
+    public init(policy: Policy, store: Store?, days: Int? = nil, now: Date = Date()) throws(PurgeError) {
+        self.days = days ?? policy.purgeLimit
+        cacheDays = policy.purgeLimit
+        debugsLimit = policy.debugsLimit
         self.now = now
         self.store = store
-        workDirectory = try Self.checkedRoot("workDirectory", settings.workDirectory)
-        debugs = settings.debugs
+        workDirectory = try Self.checkedRoot("workDirectory", policy.workDirectory)
+        debugs = policy.debugs
         workProtected = try Self.protected(
-            workDirectory, key: "workDirectory", others: [settings.debugs, settings.kernels, settings.database])
+            workDirectory, key: "workDirectory", others: [policy.debugs] + policy.protected)
         debugsProtected = try Self.protected(
-            settings.debugs, key: "debugs", others: [workDirectory, settings.kernels, settings.database])
+            policy.debugs, key: "debugs", others: [workDirectory] + policy.protected)
         work = try DirectoryFD(path: workDirectory, followLink: true)
         guard work.tryLockExclusive() else { throw .alreadyRunning(workDirectory) }
     }

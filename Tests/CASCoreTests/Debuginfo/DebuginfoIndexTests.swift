@@ -12,7 +12,7 @@ struct DebuginfoIndexTests {
         let (settings, store) = try DebuginfoFixture.setup(base)
         _ = try DebuginfoFixture.place(try DebuginfoFixture.package("rpm", compression: "zstd"), in: base)
         _ = try DebuginfoFixture.place(try DebuginfoFixture.fixtures().vmlinux, in: base, as: "other/vmlinux-x")
-        _ = try await DebuginfoIndexer(settings: settings, store: store).build()
+        _ = try await DebuginfoIndexer(options: settings.indexerOptions, store: store).build()
         let index = DebuginfoIndex(store: store)
 
         let byId = try index.lookup(

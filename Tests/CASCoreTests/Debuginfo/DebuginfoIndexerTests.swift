@@ -20,7 +20,7 @@ struct DebuginfoIndexerTests {
         let corrupt = base + "/kernels/kernel-debuginfo-9.9.9-1.x86_64.rpm"
         try Data(repeating: 7, count: 500).write(to: URL(fileURLWithPath: corrupt))
         symlink(base + "/kernels", base + "/kernels/r1/loop")  // a loop find -L would report
-        let indexer = DebuginfoIndexer(settings: settings, store: store)
+        let indexer = DebuginfoIndexer(options: settings.indexerOptions, store: store)
 
         let first = try await indexer.build()
         #expect((first.packages, first.new, first.changed, first.removed, first.kernels) == (6, 6, 0, 0, 6))
@@ -57,7 +57,7 @@ struct DebuginfoIndexerTests {
             fields: PackageFields(
                 name: nil, version: nil, release: nil, arch: nil, buildTime: nil,
                 payloadFormat: nil, payloadCompressor: nil), kernels: [])
-        await #expect(throws: IndexError.self) { try await DebuginfoIndexer(settings: settings, store: store).build() }
+        await #expect(throws: IndexError.self) { try await DebuginfoIndexer(options: settings.indexerOptions, store: store).build() }
         #expect(try store.packageStamps().count == 1)
     }
 

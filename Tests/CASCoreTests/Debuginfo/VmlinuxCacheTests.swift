@@ -12,7 +12,7 @@ struct VmlinuxCacheTests {
         let (settings, store) = try DebuginfoFixture.setup(base)
         _ = try DebuginfoFixture.place(
             try DebuginfoFixture.package(kind, compression: compression, ddeb: ddeb), in: base)
-        _ = try await DebuginfoIndexer(settings: settings, store: store).build()
+        _ = try await DebuginfoIndexer(options: settings.indexerOptions, store: store).build()
         let match = try DebuginfoIndex(store: store).lookup(
             buildId: nil, release: DebuginfoFixture.release, arch: "x86_64", banner: nil)
         return (settings, store, match)
@@ -26,7 +26,7 @@ struct VmlinuxCacheTests {
     func extract(kind: String, compression: String, ddeb: Bool) async throws {
         try #require(DebuginfoFixture.hasTool(kind == "rpm" ? "rpmbuild" : "dpkg-deb"))
         let (settings, store, match) = try await Self.indexed(kind, compression, ddeb: ddeb)
-        let cache = VmlinuxCache(settings: settings, store: store)
+        let cache = VmlinuxCache(debugs: settings.debugs, store: store)
         let result = try await cache.vmlinux(for: match, modules: ["crashfix"])
         let (vmlinux, ko) = try DebuginfoFixture.fixtures()
         #expect(result.extracted)
@@ -55,7 +55,7 @@ struct VmlinuxCacheTests {
     func concurrent() async throws {
         try #require(DebuginfoFixture.hasTool("rpmbuild"))
         let (settings, store, match) = try await Self.indexed("rpm", "zstd")
-        let cache = VmlinuxCache(settings: settings, store: store)
+        let cache = VmlinuxCache(debugs: settings.debugs, store: store)
         let results = try await withThrowingTaskGroup(of: VmlinuxCache.Extracted.self) { group in
             for _ in 0..<4 { group.addTask { try await cache.vmlinux(for: match) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -69,10 +69,10 @@ struct VmlinuxCacheTests {
         let base = try DebuginfoFixture.temporaryDirectory()
         let (settings, store) = try DebuginfoFixture.setup(base)
         let path = try DebuginfoFixture.place(try DebuginfoFixture.fixtures().vmlinux, in: base, as: "vmlinux-a")
-        _ = try await DebuginfoIndexer(settings: settings, store: store).build()
+        _ = try await DebuginfoIndexer(options: settings.indexerOptions, store: store).build()
         let match = try DebuginfoIndex(store: store).lookup(
             buildId: DebuginfoFixture.buildId, release: nil, arch: nil, banner: nil)
-        let result = try await VmlinuxCache(settings: settings, store: store).vmlinux(for: match)
+        let result = try await VmlinuxCache(debugs: settings.debugs, store: store).vmlinux(for: match)
         #expect(result.vmlinux.path == path)
         #expect(!result.extracted)
     }

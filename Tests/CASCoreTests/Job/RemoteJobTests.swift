@@ -17,7 +17,7 @@ struct RemoteJobTests {
         try FileManager.default.createDirectory(atPath: settings.workDirectory, withIntermediateDirectories: true)
         let store = try Store(path: settings.database)
         _ = try DebuginfoFixture.place(try DebuginfoFixture.package("rpm", compression: "xz"), in: base)
-        _ = try await DebuginfoIndexer(settings: settings, store: store).build()
+        _ = try await DebuginfoIndexer(options: settings.indexerOptions, store: store).build()
         return (settings, store, base)
     }
 

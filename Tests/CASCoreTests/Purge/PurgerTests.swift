@@ -168,15 +168,15 @@ struct PurgerTests {
         for bad in ["/", "", "//", f.root + "/cas.db", f.root + "/missing"] {
             var settings = f.settings
             settings.workDirectory = bad
-            #expect(throws: PurgeError.self) { try Purger(settings: settings, store: f.store) }
+            #expect(throws: PurgeError.self) { try Purger(policy: settings.purgePolicy, store: f.store) }
         }
         var same = f.settings
         same.debugs = f.work
-        #expect(throws: PurgeError.self) { try Purger(settings: same, store: f.store) }
+        #expect(throws: PurgeError.self) { try Purger(policy: same.purgePolicy, store: f.store) }
         var root = f.settings
         root.workDirectory = "/"
         do {
-            _ = try Purger(settings: root, store: f.store)
+            _ = try Purger(policy: root.purgePolicy, store: f.store)
             Issue.record("purge accepted workDirectory /")
         } catch {
             #expect(error.description.hasPrefix("refusing to purge: workDirectory '/' is the root directory"))

@@ -119,7 +119,7 @@ final class PurgeFixture {
         return lines.sorted()
     }
 
-    func purger(days: Int? = nil) throws -> Purger { try Purger(settings: settings, store: store, days: days) }
+    func purger(days: Int? = nil) throws -> Purger { try Purger(policy: settings.purgePolicy, store: store, days: days) }
 
     /// Plans and executes one purge.
     func purge(days: Int? = nil, dryRun: Bool) throws -> PurgeReport {
