@@ -24,8 +24,9 @@ extension CASAdmin {
                 try startAdminSession(settings)
                 CASAdmin.autoPurge(global)
                 switch what {
-                case .servers: try listServers(Store(path: settings.database))
-                case .jobs: try listJobs(Store(path: settings.database))
+                // Reading only: the analysts' group lists with the database's group read permission alone.
+                case .servers: try listServers(Store(readingOnly: settings.database))
+                case .jobs: try listJobs(Store(readingOnly: settings.database))
                 case .kernels: try listKernels(settings)
                 }
             }
@@ -86,7 +87,7 @@ extension CASAdmin.List {
     }
 
     fileprivate func listKernels(_ settings: Settings) throws {
-        let kernels = try Store(path: settings.database).indexedKernels()
+        let kernels = try Store(readingOnly: settings.database).indexedKernels()
         let lines = kernels.map {
             KernelLine(
                 release: $0.release, arch: $0.arch, buildId: $0.buildId, package: $0.packageName,

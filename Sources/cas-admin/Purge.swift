@@ -69,7 +69,9 @@ extension CASAdmin {
     /// `autoPurge = Yes`: purges before the command runs, as the original did; one line on standard error
     /// when something was removed or could not be. Never stops the command itself.
     static func autoPurge(_ global: GlobalOptions) {
-        guard let settings = try? Settings.load(Settings.Locator(explicitPath: global.config)), settings.autoPurge
+        // Only the casuser purges: an analyst listing jobs has no right to remove them.
+        guard let settings = try? Settings.load(Settings.Locator(explicitPath: global.config)), settings.autoPurge,
+            geteuid() == 0 || Settings.currentUserName() == settings.casUser
         else { return }
         do {
             let purger = try Purger(settings: settings, store: try Store(path: settings.database))

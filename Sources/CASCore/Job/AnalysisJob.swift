@@ -48,7 +48,8 @@ public final class AnalysisJob: @unchecked Sendable {
     {
         if let problem = CaseID.problem(request.caseId) { throw .badID(problem) }
         try checkReadable(request.file)
-        let directory = try JobDirectory.create(workDirectory: settings.workDirectory, caseId: request.caseId)
+        let directory = try JobDirectory.create(
+            workDirectory: settings.workDirectory, caseId: request.caseId, group: settings.analysts)
         return try AnalysisJob(request: request, settings: settings, store: store, directory: directory, mailer: mailer)
     }
 

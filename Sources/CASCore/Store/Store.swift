@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The one SQLite database: debuginfo packages and their kernels, analysis servers, jobs, the debugs cache.
 ///
@@ -23,6 +24,7 @@ public final class Store: Sendable {
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
         config.label = "cas"
+        config.prepareDatabase { db in try Self.persistWAL(db) }
         // Two processes opening a new database at once must not both create the schema: migrate under a
         // flock on the database's directory. (Never open and close the database file itself here: closing any
         // descriptor of it would drop the POSIX locks SQLite holds on it.)
@@ -36,10 +38,51 @@ public final class Store: Sendable {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw .cannotOpen(path, Self.explain(error))
+            throw .cannotOpen(path, Self.explain(error, path: path))
         } catch {
             throw .cannotOpen(path, "\(error)")
         }
+    }
+
+    /// Opens an existing database for reading only: creates no directory, file or WAL and migrates nothing.
+    /// What a member of the analysts' group (`cas-admin list`) and `cas-admin check` do. Readers need the
+    /// `-wal` and `-shm` files the casuser's connections keep (persistent WAL, ``persistWAL(_:)``).
+    public init(readingOnly path: String, busyTimeout: TimeInterval = 30) throws(StoreError) {
+        self.path = path
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw .cannotOpen(path, errno == ENOENT
+                ? "does not exist yet (the casuser's first `cas-admin -b` or job creates it)"
+                : "\(String(cString: strerror(errno)).lowercased()) for user \(FileKind.userName(geteuid()))")
+        }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "cas"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            let complete = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+            guard complete else {
+                throw StoreError.cannotOpen(
+                    path, "its schema is older than this build: run any cas-admin command as the casuser to update it")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw .cannotOpen(path, Self.explain(error, path: path))
+        } catch {
+            throw .cannotOpen(path, "\(error)")
+        }
+    }
+
+    /// Keeps the `-wal` and `-shm` files after the last writer closes (SQLITE_FCNTL_PERSIST_WAL), so that
+    /// read-only users (the analysts' group, who cannot create files in the database's directory) can
+    /// open the database at any time (sqlite.org/wal.html, "Read-Only Databases"; GRDB DatabaseSharing).
+    static func persistWAL(_ db: Database) throws {
+        guard !db.configuration.readonly else { return }
+        var flag: CInt = 1
+        let code = withUnsafeMutablePointer(to: &flag) { sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, $0) }
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
     }
 
     /// The schema version: the number of applied migrations.
@@ -70,20 +113,31 @@ public final class Store: Sendable {
 
     private func wrap(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
-        if let error = error as? DatabaseError { return .query(path, Self.explain(error)) }
+        if let error = error as? DatabaseError { return .query(path, Self.explain(error, path: path)) }
         return .query(path, "\(error)")
     }
 
-    static func explain(_ error: DatabaseError) -> String {
+    /// SQLite's failure in words, naming the user this process runs as where permissions decide.
+    static func explain(_ error: DatabaseError, path: String) -> String {
+        let user = FileKind.userName(geteuid())
         switch error.resultCode {
-        case .SQLITE_NOTADB: "not an SQLite database (corrupt or another kind of file)"
-        case .SQLITE_CORRUPT: "database file is corrupt"
-        case .SQLITE_CANTOPEN: "cannot open the file (missing directory or permission denied)"
-        case .SQLITE_READONLY: "database is read-only for this user"
-        case .SQLITE_BUSY: "database stayed locked past the busy timeout"
-        case .SQLITE_PERM: "permission denied"
-        default: error.message ?? "\(error.resultCode)"
+        case .SQLITE_NOTADB: return "not an SQLite database (corrupt or another kind of file)"
+        case .SQLITE_CORRUPT: return "database file is corrupt"
+        case .SQLITE_CANTOPEN:
+            return "cannot open the file as user \(user) (missing directory, or permission denied\(ownership(path)))"
+        case .SQLITE_READONLY:
+            return "database is read-only for user \(user)\(ownership(path)); commands that change it run as the casuser"
+        case .SQLITE_BUSY: return "database stayed locked past the busy timeout"
+        case .SQLITE_PERM: return "permission denied for user \(user)\(ownership(path))"
+        default: return error.message ?? "\(error.resultCode)"
         }
+    }
+
+    /// ": it is owner:group, mode NNNN" for the database file, or "" when it cannot be read.
+    static func ownership(_ path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "" }
+        return ": it is \(FileKind.userName(st.st_uid)):\(FileKind.groupName(st.st_gid)), mode \(String(st.st_mode & 0o7777, radix: 8))"
     }
 }
 
