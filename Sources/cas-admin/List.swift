@@ -25,15 +25,22 @@ extension CASAdmin {
                 CASAdmin.autoPurge(global)
                 switch what {
                 // Reading only: the analysts' group lists with the database's group read permission alone.
-                case .servers: try listServers(Store(readingOnly: settings.database))
-                case .jobs: try listJobs(Store(readingOnly: settings.database))
+                case .servers: try listServers(Self.store(settings))
+                case .jobs: try listJobs(Self.store(settings))
                 case .kernels: try listKernels(settings)
                 }
             }
         }
     
-        func listJobs(_ store: Store) throws {
-            let jobs = try store.jobs()
+        /// The database opened for reading, nil when it does not exist yet (nothing to list).
+        static func store(_ settings: Settings) throws -> Store? {
+            var st = stat()
+            if stat(settings.database, &st) != 0, errno == ENOENT { return nil }
+            return try Store(readingOnly: settings.database)
+        }
+
+        func listJobs(_ store: Store?) throws {
+            let jobs = try store?.jobs() ?? []
             if global.json { return try printJSON(jobs) }
             print("ID                STATE        KERNEL                          SERVER           STARTED               DIRECTORY")
             for job in jobs {
@@ -53,8 +60,8 @@ extension CASAdmin {
             }
         }
 
-        func listServers(_ store: Store) throws {
-            let servers = try store.servers()
+        func listServers(_ store: Store?) throws {
+            let servers = try store?.servers() ?? []
             if global.json { return try printJSON(servers) }
             print("HOST                      ARCH      CRASH     SHARED  STATE        LAST SEEN")
             for server in servers {
@@ -87,7 +94,7 @@ extension CASAdmin.List {
     }
 
     fileprivate func listKernels(_ settings: Settings) throws {
-        let kernels = try Store(readingOnly: settings.database).indexedKernels()
+        let kernels = try Self.store(settings)?.indexedKernels() ?? []
         let lines = kernels.map {
             KernelLine(
                 release: $0.release, arch: $0.arch, buildId: $0.buildId, package: $0.packageName,
