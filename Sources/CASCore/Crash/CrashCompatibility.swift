@@ -36,7 +36,9 @@ public enum CrashCompatibility {
         Change(
             problem: Problem(
                 change: "the maple tree of VMAs (Linux 6.1)", fixedIn: "8.0.3",
-                symptom: "vm, ps -a and bt on user tasks fail (\"invalid structure member offset: mm_struct_mmap\")"),
+                symptom:
+                    "vm, ps -a and bt on user tasks fail (\"invalid structure member offset: mm_struct_mmap\")"
+            ),
             carriedBy: { $0.lexicographicallyPrecedes([6, 1]) == false }),
         // Linux 6.5 made struct pid's numbers[1] a flexible array (kernel b69f0aeb0689 "pid: Replace struct
         // pid 1-element array with flex-array"), backported to the 6.1 stable series from 6.1.112. An older
@@ -47,7 +49,8 @@ public enum CrashCompatibility {
             problem: Problem(
                 change: "the struct pid upid array (Linux 6.5, and 6.1.112 and later 6.1 stable kernels)",
                 fixedIn: "8.0.4",
-                symptom: "the task list is incomplete (\"active task … not found in PID hash\"): ps, foreach "
+                symptom:
+                    "the task list is incomplete (\"active task … not found in PID hash\"): ps, foreach "
                     + "and the blocked-task list miss tasks"),
             carriedBy: { version in
                 !version.lexicographicallyPrecedes([6, 5])
@@ -58,12 +61,14 @@ public enum CrashCompatibility {
     /// The kernel changes `kernelRelease` carries that crash `crashVersion` cannot follow, oldest first;
     /// empty when either version cannot be read (nothing is claimed about what is not known).
     public static func problems(crashVersion: String, kernelRelease: String) -> [Problem] {
-        guard let crash = numbers(crashVersion), let kernel = numbers(kernelRelease), kernel.count >= 2 else {
+        guard let crash = numbers(crashVersion), let kernel = numbers(kernelRelease), kernel.count >= 2
+        else {
             return []
         }
         return changes.filter { change in
-            change.carriedBy(padded(kernel)) && padded(crash).lexicographicallyPrecedes(
-                padded(numbers(change.problem.fixedIn) ?? []))
+            change.carriedBy(padded(kernel))
+                && padded(crash).lexicographicallyPrecedes(
+                    padded(numbers(change.problem.fixedIn) ?? []))
         }.map(\.problem)
     }
 

@@ -34,24 +34,31 @@ extension InstallationCheck {
         guard let access = team.access else {
             return Item(
                 name: "casuser", status: .error,
-                detail: "user '\(user)' does not exist on this host (useradd --system --create-home \(user))")
+                detail:
+                    "user '\(user)' does not exist on this host (useradd --system --create-home \(user))")
         }
         let groups = access.groups.sorted().map { FileKind.groupName($0) }.joined(separator: ", ")
         let current = Settings.currentUserName()
-        let how = current == user ? "running as it" : "its access computed from owners and modes; this runs as \(current)"
-        return Item(name: "casuser", status: .ok, detail: "\(user) (uid \(access.uid), groups \(groups); \(how))")
+        let how =
+            current == user
+            ? "running as it" : "its access computed from owners and modes; this runs as \(current)"
+        return Item(
+            name: "casuser", status: .ok, detail: "\(user) (uid \(access.uid), groups \(groups); \(how))")
     }
 
     /// `[settings] analysts`: the group exists and the casuser is in it (it hands jobs to the group).
-    static func analysts(_ settings: Settings, team: Team) -> Item? {
+    static func analysts(_ settings: Settings, team: Team) -> Item {
         guard let group = settings.analysts else {
             return Item(
                 name: "analysts", status: .ok,
-                detail: "not set: jobs are readable by \(team.casuser) alone (set [settings] analysts for a team)")
+                detail:
+                    "not set: jobs are readable by \(team.casuser) alone (set [settings] analysts for a team)"
+            )
         }
         guard let gid = team.analystsGid, let entry = getgrgid(gid) else {
             return Item(
-                name: "analysts", status: .error, detail: "group '\(group)' does not exist on this host (groupadd \(group))")
+                name: "analysts", status: .error,
+                detail: "group '\(group)' does not exist on this host (groupadd \(group))")
         }
         var members: [String] = []
         var member = entry.pointee.gr_mem
@@ -68,7 +75,9 @@ extension InstallationCheck {
         let others = members.filter { $0 != team.casuser }
         return Item(
             name: "analysts", status: .ok,
-            detail: "\(group): \(others.isEmpty ? "no members besides \(team.casuser) yet" : others.joined(separator: ", "))")
+            detail:
+                "\(group): \(others.isEmpty ? "no members besides \(team.casuser) yet" : others.joined(separator: ", "))"
+        )
     }
 
     /// A directory the casuser needs (`needs`), and, with `team`, that the analysts' group can read.
@@ -83,7 +92,8 @@ extension InstallationCheck {
                 return Item(name: name, status: .ok, detail: "\(path) (created on first use)")
             }
             if errno == ENOENT, let team, needs.contains(.write) {
-                return Item(name: name, status: .error, detail: "\(path): does not exist (\(team.install(path)))")
+                return Item(
+                    name: name, status: .error, detail: "\(path): does not exist (\(team.install(path)))")
             }
             return Item(name: name, status: .error, detail: "\(path): \(reason)")
         }
@@ -111,15 +121,20 @@ extension InstallationCheck {
                     + "(it is group \(FileKind.groupName(st.st_gid)), mode \(String(st.st_mode & 0o7777, radix: 8)); "
                     + "chgrp \(group) \(path) && chmod 2750 \(path))")
         }
-        guard let free = FileSystem.freeBytes(path) else { return Item(name: name, status: .ok, detail: path) }
+        guard let free = FileSystem.freeBytes(path) else {
+            return Item(name: name, status: .ok, detail: path)
+        }
         return Item(name: name, status: .ok, detail: "\(path) (\(ByteCount.format(free)) free)")
     }
 
     /// The database: its directory writable by the casuser, the file readable and writable by it (and by the
     /// analysts' group for reading), the schema read without creating or migrating anything. Also returns
     /// the indexed kernels (for the crash check).
-    static func database(_ path: String, team: Team, createdOnUse: Bool = false) -> ([Item], [IndexedKernel]) {
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty
+    static func database(_ path: String, team: Team, createdOnUse: Bool = false) -> (
+        [Item], [IndexedKernel]
+    ) {
+        let directory =
+            (path as NSString).deletingLastPathComponent.isEmpty
             ? "." : (path as NSString).deletingLastPathComponent
         func failed(_ detail: String) -> ([Item], [IndexedKernel]) {
             ([Item(name: "database", status: .error, detail: "\(path): \(detail)")], [])
@@ -135,14 +150,20 @@ extension InstallationCheck {
             if stat(directory, &dirStat) != 0 {
                 return failed("its directory \(directory) does not exist (\(team.install(directory)))")
             }
-            if let access = team.access, let problem = access.problem(directory, needs: [.write, .search]) {
-                return failed("not created yet, and casuser \(team.casuser) \(problem) (\(team.chown(directory)))")
+            if let access = team.access,
+                let problem = access.problem(directory, needs: [.write, .search])
+            {
+                return failed(
+                    "not created yet, and casuser \(team.casuser) \(problem) (\(team.chown(directory)))")
             }
-            let detail = "\(path): not created yet (the first cas-admin -b or job as \(team.casuser) creates it)"
+            let detail =
+                "\(path): not created yet (the first cas-admin -b or job as \(team.casuser) creates it)"
             return ([Item(name: "database", status: .ok, detail: detail)], [])
         }
         if let access = team.access {
-            let needs: [(String, UserAccess.Need)] = [(directory, [.write, .search]), (path, [.read, .write])]
+            let needs: [(String, UserAccess.Need)] = [
+                (directory, [.write, .search]), (path, [.read, .write]),
+            ]
             for (target, need) in needs {
                 if let problem = access.problem(target, needs: need) {
                     return failed("casuser \(team.casuser) \(problem) (\(team.chown(directory)))")
@@ -155,16 +176,21 @@ extension InstallationCheck {
             let store = try Store(readingOnly: path, busyTimeout: 5)
             let version = try store.schemaVersion()
             kernels = (try? store.indexedKernels()) ?? []
-            items.append(Item(name: "database", status: .ok, detail: "\(path) (schema version \(version))"))
+            items.append(
+                Item(name: "database", status: .ok, detail: "\(path) (schema version \(version))"))
         } catch {
             items.append(Item(name: "database", status: .error, detail: error.description))
         }
-        if let group = team.analysts, let gid = team.analystsGid, st.st_gid != gid || st.st_mode & 0o040 == 0 {
-            items.append(Item(
-                name: "database", status: .warning,
-                detail: "\(path): the analysts' group \(group) cannot read it for cas-admin list (it is "
-                    + "\(FileKind.userName(st.st_uid)):\(FileKind.groupName(st.st_gid)), mode "
-                    + "\(String(st.st_mode & 0o7777, radix: 8)); \(team.chown(directory)) && chmod 0640 \(path))"))
+        if let group = team.analysts, let gid = team.analystsGid,
+            st.st_gid != gid || st.st_mode & 0o040 == 0
+        {
+            items.append(
+                Item(
+                    name: "database", status: .warning,
+                    detail: "\(path): the analysts' group \(group) cannot read it for cas-admin list (it is "
+                        + "\(FileKind.userName(st.st_uid)):\(FileKind.groupName(st.st_gid)), mode "
+                        + "\(String(st.st_mode & 0o7777, radix: 8)); \(team.chown(directory)) && chmod 0640 \(path))"
+                ))
         }
         return (items, kernels)
     }

@@ -25,14 +25,19 @@ extension InstallationCheck {
         guard let fstab = try? String(contentsOfFile: system.fstab, encoding: .utf8),
             let mountinfo = try? String(contentsOfFile: system.mountinfo, encoding: .utf8)
         else { return nil }
-        guard let point = unmountedMountPoint(path, fstab: fstab, mountinfo: mountinfo) else { return nil }
-        return "\(path): \(point) is a mount point in \(system.fstab) but is not mounted, so the packages are not "
+        guard let point = unmountedMountPoint(path, fstab: fstab, mountinfo: mountinfo) else {
+            return nil
+        }
+        return
+            "\(path): \(point) is a mount point in \(system.fstab) but is not mounted, so the packages are not "
             + "there (mount \(point); cas-admin -b on it would find none)"
     }
 
     /// The deepest mount point of `path` (itself or a directory above it) listed in `fstab` and absent from
     /// `mountinfo` (the format of /proc/self/mountinfo), nil when every listed one is mounted.
-    public static func unmountedMountPoint(_ path: String, fstab: String, mountinfo: String) -> String? {
+    public static func unmountedMountPoint(_ path: String, fstab: String, mountinfo: String)
+        -> String?
+    {
         var listed: Set<String> = []
         for line in fstab.split(whereSeparator: \.isNewline) {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -60,7 +65,8 @@ extension InstallationCheck {
         var index = 0
         while index < utf8.count {
             if utf8[index] == UInt8(ascii: "\\"), index + 3 < utf8.count,
-                let value = UInt8(String(decoding: utf8[(index + 1)...(index + 3)], as: UTF8.self), radix: 8)
+                let value = UInt8(
+                    String(decoding: utf8[(index + 1)...(index + 3)], as: UTF8.self), radix: 8)
             {
                 bytes.append(value)
                 index += 4
@@ -99,12 +105,18 @@ extension InstallationCheck {
             return (
                 Item(
                     name: name, status: .error,
-                    detail: "'\(program)' not found or not executable (install the crash package or set [advanced] \(name))"),
+                    detail:
+                        "'\(program)' not found or not executable (install the crash package or set [advanced] \(name))"
+                ),
                 nil
             )
         }
         guard let version = await crashVersion(path) else {
-            return (Item(name: name, status: .warning, detail: "\(path): did not report a version with --version"), nil)
+            return (
+                Item(
+                    name: name, status: .warning, detail: "\(path): did not report a version with --version"),
+                nil
+            )
         }
         return (Item(name: name, status: .ok, detail: "\(path) (crash \(version))"), version)
     }

@@ -32,7 +32,7 @@ public struct InstallationCheck: Sendable {
         }
         let team = Team(settings: settings)
         check.items.append(casUser(settings.casUser, team: team))
-        if let analysts = analysts(settings, team: team) { check.items.append(analysts) }
+        check.items.append(analysts(settings, team: team))
         let createdOnUse = settings.source.hasPrefix("built-in default")
         check.items.append(
             directory("kernels", settings.kernels, needs: [.read, .search], team: team, createdOnUse: createdOnUse))
@@ -46,10 +46,10 @@ public struct InstallationCheck: Sendable {
                 "workDirectory", settings.workDirectory, needs: [.write, .search], team: team,
                 createdOnUse: createdOnUse))
         if let snippets = settings.snippets {
-            check.items.append(directory("snippets", snippets, needs: [.read, .search], team: nil))
+            check.items.append(directory("snippets", snippets, needs: [.read, .search], team: team))
         }
         if let rules = settings.rules {
-            check.items.append(directory("rules", rules, needs: [.read, .search], team: nil))
+            check.items.append(directory("rules", rules, needs: [.read, .search], team: team))
         }
         let (databaseItems, kernels) = database(settings.database, team: team, createdOnUse: createdOnUse)
         check.items += databaseItems

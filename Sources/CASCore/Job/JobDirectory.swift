@@ -63,7 +63,9 @@ public struct JobDirectory: Sendable {
                 return JobDirectory(caseId: caseId, idDirectory: idDirectory, name: name)
             }
             // A purge removed the (empty) <ID> directory in between: start again on a new one.
-            if errno == ENOENT { return try create(workDirectory: workDirectory, caseId: caseId, now: now, group: group) }
+            if errno == ENOENT {
+                return try create(workDirectory: workDirectory, caseId: caseId, now: now, group: group)
+            }
             if errno != EEXIST { throw .cannotCreate(idDirectory + "/" + name, String(cString: strerror(errno))) }
         }
         throw .cannotCreate(idDirectory + "/" + stamp, "too many jobs in the same second")
@@ -76,10 +78,10 @@ public struct JobDirectory: Sendable {
         if st.st_gid != gid, fchown(fd, uid_t.max, gid) != 0 {
             let user = FileKind.userName(geteuid())
             let group = FileKind.groupName(gid)
-            let why = errno == EPERM
-                ? "cannot give it to the analysts' group \(group): \(user) is not a member (usermod -aG \(group) \(user))"
-                : "cannot give it to the analysts' group \(group): \(String(cString: strerror(errno)))"
-            throw .cannotCreate(path, why)
+            let why =
+                errno == EPERM
+                ? "\(user) is not a member (usermod -aG \(group) \(user))" : String(cString: strerror(errno)).lowercased()
+            throw .cannotCreate(path, "cannot give it to the analysts' group \(group): \(why)")
         }
         if st.st_mode & 0o7777 != 0o2750, fchmod(fd, 0o2750) != 0 {
             throw .cannotCreate(path, "cannot make it mode 2750: \(String(cString: strerror(errno)))")

@@ -81,7 +81,9 @@ public final class Store: Sendable {
     static func persistWAL(_ db: Database) throws {
         guard !db.configuration.readonly else { return }
         var flag: CInt = 1
-        let code = withUnsafeMutablePointer(to: &flag) { sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, $0) }
+        let code = withUnsafeMutablePointer(to: &flag) {
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, $0)
+        }
         guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
     }
 
@@ -126,7 +128,8 @@ public final class Store: Sendable {
         case .SQLITE_CANTOPEN:
             return "cannot open the file as user \(user) (missing directory, or permission denied\(ownership(path)))"
         case .SQLITE_READONLY:
-            return "database is read-only for user \(user)\(ownership(path)); commands that change it run as the casuser"
+            return "database is read-only for user \(user)\(ownership(path)); "
+                + "commands that change it run as the casuser"
         case .SQLITE_BUSY: return "database stayed locked past the busy timeout"
         case .SQLITE_PERM: return "permission denied for user \(user)\(ownership(path))"
         default: return error.message ?? "\(error.resultCode)"
@@ -137,7 +140,8 @@ public final class Store: Sendable {
     static func ownership(_ path: String) -> String {
         var st = stat()
         guard stat(path, &st) == 0 else { return "" }
-        return ": it is \(FileKind.userName(st.st_uid)):\(FileKind.groupName(st.st_gid)), mode \(String(st.st_mode & 0o7777, radix: 8))"
+        let owner = FileKind.userName(st.st_uid) + ":" + FileKind.groupName(st.st_gid)
+        return ": it is \(owner), mode \(String(st.st_mode & 0o7777, radix: 8))"
     }
 }
 

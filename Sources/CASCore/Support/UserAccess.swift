@@ -56,7 +56,8 @@ public struct UserAccess: Sendable {
             current = index == 0 ? "/" : (current == "/" ? "/" : current + "/") + component
             var st = stat()
             guard stat(current, &st) == 0 else {
-                return Problem(path: current, kind: .unknown(String(cString: strerror(errno)).lowercased()), mode: 0)
+                return Problem(
+                    path: current, kind: .unknown(String(cString: strerror(errno)).lowercased()), mode: 0)
             }
             let isTarget = index == components.count
             let wanted = isTarget ? need : .search
@@ -64,7 +65,8 @@ public struct UserAccess: Sendable {
             if !bits.isSuperset(of: wanted) {
                 return Problem(
                     path: current, kind: isTarget ? .denied(wanted.subtracting(bits)) : .cannotEnter,
-                    mode: st.st_mode & 0o7777, owner: FileKind.userName(st.st_uid), group: FileKind.groupName(st.st_gid))
+                    mode: st.st_mode & 0o7777, owner: FileKind.userName(st.st_uid),
+                    group: FileKind.groupName(st.st_gid))
             }
         }
         return nil
@@ -100,7 +102,8 @@ public struct UserAccess: Sendable {
             let what =
                 switch kind {
                 case .denied(let missing):
-                    "cannot " + [(Need.read, "read"), (Need.write, "write"), (Need.search, "enter")]
+                    "cannot "
+                        + [(Need.read, "read"), (Need.write, "write"), (Need.search, "enter")]
                         .filter { missing.contains($0.0) }.map(\.1).joined(separator: " or ") + " \(path)"
                 case .cannotEnter: "cannot enter the directory \(path)"
                 case .unknown(let reason): "cannot examine \(path): \(reason)"

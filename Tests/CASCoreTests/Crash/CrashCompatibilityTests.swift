@@ -36,12 +36,14 @@ struct CrashCompatibilityTests {
         #expect(fixes("8.0.2", "").isEmpty)
         #expect(fixes("8.0.2", "linux").isEmpty)
         #expect(fixes("8.0.2", "6").isEmpty, "a release needs at least major.minor")
-        #expect(fixes("8.0.2", "99999999999999999999999.1").isEmpty == false, "huge numbers do not trap")
+        #expect(
+            fixes("8.0.2", "99999999999999999999999.1").isEmpty == false, "huge numbers do not trap")
         #expect(fixes("8.0.4++", "6.8.0").isEmpty, "a development build's suffix is ignored")
     }
 
     @Test func descriptionNamesVersionsAndWhatToInstall() throws {
-        let problem = try #require(CrashCompatibility.problems(crashVersion: "8.0.3", kernelRelease: "6.5.0").first)
+        let problem = try #require(
+            CrashCompatibility.problems(crashVersion: "8.0.3", kernelRelease: "6.5.0").first)
         let line = problem.description(crashVersion: "8.0.3")
         #expect(line.hasPrefix("crash 8.0.3 is older than the struct pid upid array"))
         #expect(line.contains("not found in PID hash"))

@@ -22,10 +22,13 @@ struct InstallationCheckSystemTests {
             srv:/two /srv/share\\040two nfs4 ro 0 0
             /swapfile none swap sw 0 0
             """
-        let find = { InstallationCheck.unmountedMountPoint($0, fstab: fstab, mountinfo: Self.mountinfo) }
+        let find = {
+            InstallationCheck.unmountedMountPoint($0, fstab: fstab, mountinfo: Self.mountinfo)
+        }
         #expect(find("/srv/cas/kernels") == "/srv/cas/kernels")
         #expect(find("/srv/cas/kernels/") == "/srv/cas/kernels")
-        #expect(find("/srv/cas/kernels/rhel9") == "/srv/cas/kernels", "a directory below the mount point")
+        #expect(
+            find("/srv/cas/kernels/rhel9") == "/srv/cas/kernels", "a directory below the mount point")
         #expect(find("/srv/share two/kernels") == nil, "mounted (octal escapes read on both sides)")
         #expect(find("/srv/cas/debugs") == nil, "on / (mounted)")
         #expect(find("/srv/cas") == nil)
@@ -34,10 +37,14 @@ struct InstallationCheckSystemTests {
     @Test func mountCheckReadsTheHostFilesAndSaysWhatToDo() throws {
         let root = try makeTemporaryDirectory("cas-check-root").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/proc/self", withIntermediateDirectories: true)
-        try "srv:/k /srv/k nfs ro 0 0\n".write(toFile: root + "/etc/fstab", atomically: true, encoding: .utf8)
-        try Self.mountinfo.write(toFile: root + "/proc/self/mountinfo", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            atPath: root + "/etc", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/proc/self", withIntermediateDirectories: true)
+        try "srv:/k /srv/k nfs ro 0 0\n".write(
+            toFile: root + "/etc/fstab", atomically: true, encoding: .utf8)
+        try Self.mountinfo.write(
+            toFile: root + "/proc/self/mountinfo", atomically: true, encoding: .utf8)
         let system = InstallationCheck.SystemFiles(root: root)
         let line = try #require(InstallationCheck.unmountedMountPoint("/srv/k", system: system))
         #expect(line.contains("/srv/k is a mount point in \(root)/etc/fstab but is not mounted"))
@@ -51,7 +58,8 @@ struct InstallationCheckSystemTests {
         let root = try makeTemporaryDirectory("cas-check-sched").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let system = InstallationCheck.SystemFiles(root: root)
-        try FileManager.default.createDirectory(atPath: root + "/etc/cron.d", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/etc/cron.d", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             atPath: root + "/etc/systemd/system/timers.target.wants", withIntermediateDirectories: true)
         #expect(InstallationCheck.purgeScheduledTwice(system: system) == nil, "neither")
@@ -60,11 +68,17 @@ struct InstallationCheckSystemTests {
         #expect(InstallationCheck.purgeScheduledTwice(system: system) == nil, "cron alone")
         // systemctl enable makes a link to the unit (dangling here: only the link counts).
         try FileManager.default.createSymbolicLink(
-            atPath: system.enabledTimer, withDestinationPath: "/usr/local/lib/systemd/system/cas-purge.timer")
+            atPath: system.enabledTimer,
+            withDestinationPath: "/usr/local/lib/systemd/system/cas-purge.timer")
         let twice = try #require(InstallationCheck.purgeScheduledTwice(system: system))
-        #expect(twice.contains("purge runs twice") && twice.contains("systemctl disable --now cas-purge.timer"))
-        try "# 17 3 * * * cas cas-admin purge\n".write(toFile: system.cronFile, atomically: true, encoding: .utf8)
-        #expect(InstallationCheck.purgeScheduledTwice(system: system) == nil, "a commented-out cron line is inactive")
+        #expect(
+            twice.contains("purge runs twice")
+                && twice.contains("systemctl disable --now cas-purge.timer"))
+        try "# 17 3 * * * cas cas-admin purge\n".write(
+            toFile: system.cronFile, atomically: true, encoding: .utf8)
+        #expect(
+            InstallationCheck.purgeScheduledTwice(system: system) == nil,
+            "a commented-out cron line is inactive")
     }
 
     @Test func crashAgainstIndexedKernelsNamesTheKernels() {
@@ -78,7 +92,9 @@ struct InstallationCheckSystemTests {
             "8.0.3", [kernel("6.1.112-1"), kernel("6.1.50"), kernel("6.8.0-45"), kernel("6.8.0-45")])
         #expect(items.count == 1)
         #expect(items.first?.status == .warning)
-        #expect(items.first?.detail.contains("install crash 8.0.4 or later (2 indexed kernels: 6.1.112-1, 6.8.0-45)") == true)
+        #expect(
+            items.first?.detail.contains(
+                "install crash 8.0.4 or later (2 indexed kernels: 6.1.112-1, 6.8.0-45)") == true)
         #expect(InstallationCheck.crashAgainstKernels("9.0.0", [kernel("6.8.0")]).isEmpty)
     }
 
@@ -98,7 +114,9 @@ struct InstallationCheckSystemTests {
         #expect(blocked.kind == .cannotEnter && blocked.path == dir)
         chown(dir, nobody.uid, nobody.gid)
         #expect(nobody.problem(dir + "/inner", needs: [.write, .search]) == nil)
-        #expect(UserAccess(user: "root")?.problem("/nonexistent/x", needs: [.write]) == nil, "root may do anything")
+        #expect(
+            UserAccess(user: "root")?.problem("/nonexistent/x", needs: [.write]) == nil,
+            "root may do anything")
         #expect(UserAccess(user: "no-such-user-here") == nil)
     }
 }
