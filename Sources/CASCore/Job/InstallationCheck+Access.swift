@@ -141,7 +141,10 @@ extension InstallationCheck {
         }
         var st = stat()
         guard stat(path, &st) == 0 else {
-            if errno != ENOENT { return failed(String(cString: strerror(errno)).lowercased()) }
+            if errno != ENOENT {
+                let reason = String(cString: strerror(errno)).lowercased()
+                return failed("\(reason) for \(Settings.currentUserName()) (\(team.chown(directory)))")
+            }
             // Not created yet: the casuser's first `cas-admin -b` or job makes it, in a directory it can write.
             var dirStat = stat()
             if stat(directory, &dirStat) != 0, createdOnUse {
