@@ -14,7 +14,7 @@ APT_PACKAGES = libarchive-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev l
 	openssh-server openssh-client python3-aiosmtpd makedumpfile binutils file man-db groff-base bc \
 	pigz lbzip2 7zip debuginfod libarchive-tools liblzo2-dev libsnappy-dev
 
-.PHONY: all build release deps test check stage-deps install uninstall man demo bench fuzz fuzz-build robustness clean
+.PHONY: all build release release-programs deps test check stage-deps install uninstall man demo bench fuzz fuzz-build robustness clean
 
 all: build
 
@@ -65,13 +65,35 @@ BASHCOMPDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 
-# Installs binaries, snippets, rules, the sample config (never over an existing one), systemd units and
-# cron file (when Config/ has them), man pages (Docs/man, see `make man`) and shell completions
-# (generated from the built binaries).
-install: release
-	install -d "$(BINDIR)" "$(SHAREDIR)/snippets" "$(SHAREDIR)/rules" "$(MANDIR)/man1" "$(MANDIR)/man5" "$(MANDIR)/man8" \
-		"$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)"
-	install -m 0755 .build/release/cas .build/release/cas-admin "$(BINDIR)/"
+# What `install` builds and installs from: the two programs alone, in release (no fuzz harness, no test
+# support, no test). INSTALL_FROM=DIR installs binaries already built there instead (nothing is built).
+INSTALL_FROM ?=
+BIN_SOURCE = $(if $(INSTALL_FROM),$(INSTALL_FROM),.build/release)
+# The cron file only where systemd is absent (auto), or always (CRON=1), or never (CRON=0): with both, the
+# purge would run twice.
+CRON ?= auto
+INSTALL_CRON = $(if $(filter 1 yes,$(CRON)),yes,$(if $(filter auto,$(CRON)),$(if $(wildcard /run/systemd/system),no,yes),no))
+# The directories install may create; those it did create are listed in $(SHAREDIR)/installed-dirs, and
+# uninstall removes them again when they are empty.
+INSTALL_DIRS = "$(BINDIR)" "$(SHAREDIR)/snippets" "$(SHAREDIR)/rules" "$(MANDIR)/man1" "$(MANDIR)/man5" \
+	"$(MANDIR)/man8" "$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)" \
+	$(if $(filter yes,$(INSTALL_CRON)),"$(DESTDIR)$(CRONDIR)")
+
+release-programs:
+	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_LINK) --product cas
+	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_LINK) --product cas-admin
+
+# Installs the two programs, snippets, rules, the sample config (never over an existing one), the systemd
+# units, the cron file (see CRON), man pages (Docs/man, see `make man`) and shell completions (generated
+# from the programs).
+install: $(if $(INSTALL_FROM),,release-programs)
+	@created=; for d in $(INSTALL_DIRS); do \
+		while [ ! -d "$$d" ]; do created="$$created$$d"$$'\n'; d=$$(dirname "$$d"); done; \
+	done; \
+	install -d $(INSTALL_DIRS) && \
+	{ cat "$(SHAREDIR)/installed-dirs" 2>/dev/null; printf '%s' "$$created"; } | sort -u | grep -v '^$$' \
+		> "$(SHAREDIR)/installed-dirs.new" && mv "$(SHAREDIR)/installed-dirs.new" "$(SHAREDIR)/installed-dirs"
+	install -m 0755 "$(BIN_SOURCE)/cas" "$(BIN_SOURCE)/cas-admin" "$(BINDIR)/"
 	install -m 0644 Snippets/* "$(SHAREDIR)/snippets/"
 	install -m 0644 Config/rules/*.rules "$(SHAREDIR)/rules/"
 	install -m 0644 Config/cas.conf "$(SHAREDIR)/cas.conf"
@@ -79,32 +101,40 @@ install: release
 	install -m 0644 Docs/man/cas.conf.5 "$(MANDIR)/man5/cas.conf.5"
 	install -m 0644 Docs/man/cas-admin.8 "$(MANDIR)/man8/cas-admin.8"
 	for t in cas cas-admin; do \
-		.build/release/$$t --generate-completion-script bash > "$(BASHCOMPDIR)/$$t" && \
-		.build/release/$$t --generate-completion-script zsh > "$(ZSHCOMPDIR)/_$$t" && \
-		.build/release/$$t --generate-completion-script fish > "$(FISHCOMPDIR)/$$t.fish" || exit 1; \
+		"$(BIN_SOURCE)/$$t" --generate-completion-script bash > "$(BASHCOMPDIR)/$$t" && \
+		"$(BIN_SOURCE)/$$t" --generate-completion-script zsh > "$(ZSHCOMPDIR)/_$$t" && \
+		"$(BIN_SOURCE)/$$t" --generate-completion-script fish > "$(FISHCOMPDIR)/$$t.fish" || exit 1; \
 	done
 	@for u in cas-purge.service cas-purge.timer; do \
-		if [ -e Config/$$u ]; then install -d "$(DESTDIR)$(UNITDIR)" && \
-			sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' Config/$$u > "$(DESTDIR)$(UNITDIR)/$$u" && \
-			chmod 0644 "$(DESTDIR)$(UNITDIR)/$$u" && echo "installed $(DESTDIR)$(UNITDIR)/$$u"; fi; \
+		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' Config/$$u > "$(DESTDIR)$(UNITDIR)/$$u" && \
+			chmod 0644 "$(DESTDIR)$(UNITDIR)/$$u" && echo "installed $(DESTDIR)$(UNITDIR)/$$u" || exit 1; \
 	done
-	@if [ -e Config/cas.cron ]; then install -d "$(DESTDIR)$(CRONDIR)" && \
+	@if [ "$(INSTALL_CRON)" = yes ]; then \
 		sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' Config/cas.cron > "$(DESTDIR)$(CRONDIR)/cas" && \
-		chmod 0644 "$(DESTDIR)$(CRONDIR)/cas" && echo "installed $(DESTDIR)$(CRONDIR)/cas"; fi
-	install -d "$(DESTDIR)$(SYSCONFDIR)"
+		chmod 0644 "$(DESTDIR)$(CRONDIR)/cas" && echo "installed $(DESTDIR)$(CRONDIR)/cas"; \
+	else echo "systemd: enable the daily purge with: systemctl enable --now cas-purge.timer (or make install CRON=1)"; fi
 	@if [ -e "$(DESTDIR)$(SYSCONFDIR)/cas.conf" ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/cas.conf (sample at $(SHAREDIR)/cas.conf)"; \
 	else install -m 0644 Config/cas.conf "$(DESTDIR)$(SYSCONFDIR)/cas.conf" && \
 		echo "installed sample $(DESTDIR)$(SYSCONFDIR)/cas.conf: edit kernels, debugs, workDirectory, database"; fi
 
-# Removes everything `install` wrote except the configuration.
+# Removes everything `install` wrote, and the directories it created once they are empty. The configuration
+# stays when it was edited (it is removed when it is still the sample).
 uninstall:
 	rm -f "$(BINDIR)/cas" "$(BINDIR)/cas-admin"
-	rm -rf "$(SHAREDIR)"
 	rm -f "$(MANDIR)/man1/cas.1" "$(MANDIR)/man5/cas.conf.5" "$(MANDIR)/man8/cas-admin.8"
 	rm -f "$(BASHCOMPDIR)/cas" "$(BASHCOMPDIR)/cas-admin" "$(ZSHCOMPDIR)/_cas" "$(ZSHCOMPDIR)/_cas-admin" \
 		"$(FISHCOMPDIR)/cas.fish" "$(FISHCOMPDIR)/cas-admin.fish"
 	rm -f "$(DESTDIR)$(UNITDIR)/cas-purge.service" "$(DESTDIR)$(UNITDIR)/cas-purge.timer" "$(DESTDIR)$(CRONDIR)/cas"
+	@if [ -e "$(DESTDIR)$(SYSCONFDIR)/cas.conf" ] && cmp -s Config/cas.conf "$(DESTDIR)$(SYSCONFDIR)/cas.conf"; then \
+		rm -f "$(DESTDIR)$(SYSCONFDIR)/cas.conf"; \
+	elif [ -e "$(DESTDIR)$(SYSCONFDIR)/cas.conf" ]; then echo "keeping $(DESTDIR)$(SYSCONFDIR)/cas.conf (edited)"; fi
+	@dirs=$$(cat "$(SHAREDIR)/installed-dirs" 2>/dev/null); \
+	rm -rf "$(SHAREDIR)/snippets" "$(SHAREDIR)/rules"; \
+	rm -f "$(SHAREDIR)/cas.conf" "$(SHAREDIR)/installed-dirs"; \
+	rmdir "$(SHAREDIR)" 2>/dev/null; \
+	printf '%s\n' "$$dirs" | awk 'length { print length($$0) "\t" $$0 }' | sort -rn | cut -f2- | \
+		while IFS= read -r d; do rmdir "$$d" 2>/dev/null || true; done
 
 # Regenerates Docs/man/cas.1 and cas-admin.8 from the argument parsers (swift-argument-parser's
 # generate-manual plugin); cas.conf.5 is written by hand. The pages are committed so install works offline.

@@ -29,12 +29,20 @@ public final class AdminSession {
     }
 
     /// Steps 3 to 6 for settings already loaded (`cas-admin check` loads them itself, to report a bad file).
-    public init(settings: Settings, autoPurge: Bool) throws {
+    /// `checking`: an unknown casuser is left for the check to report (root stays root, under RootTrust).
+    public init(settings: Settings, autoPurge: Bool, checking: Bool = false) throws {
         self.settings = settings
         Self.restrictUmask()
-        try Self.becomeCasuser(settings)
+        if checking, getpwnam(settings.casUser) == nil {
+            if geteuid() == 0 { try RootTrust.check(settings: settings, snippetsDirectory: settings.snippets) }
+        } else {
+            try Self.becomeCasuser(settings)
+        }
         sweepAbandonedJobs()
-        if autoPurge, settings.autoPurge { purgeAutomatically() }
+        // Only the casuser (or root) purges: an analyst listing jobs has no right to remove them.
+        if autoPurge, settings.autoPurge, geteuid() == 0 || Settings.currentUserName() == settings.casUser {
+            purgeAutomatically()
+        }
     }
 
     /// The database, opened on first use and kept for the rest of the session.
@@ -43,6 +51,14 @@ public final class AdminSession {
         let store = try Store(path: settings.database)
         opened = store
         return store
+    }
+
+    /// The database opened for reading only (creating and migrating nothing), nil when it does not exist yet:
+    /// what an analyst in the analysts' group can open with the file's group read permission alone.
+    public func readingStore() throws(StoreError) -> Store? {
+        var st = stat()
+        if stat(settings.database, &st) != 0, errno == ENOENT { return nil }
+        return try Store(readingOnly: settings.database)
     }
 
     /// Step 3: adds `022` to the umask, so nothing an admin command creates without an explicit mode (the

@@ -86,6 +86,9 @@ struct CAS: AsyncParsableCommand {
                 try RootTrust.check(settings: settings, snippetsDirectory: snippets)
             }
             try Privileges.dropRoot(to: settings.casUser)
+            // The team model: only the casuser (or root, which switched to it above) files jobs.
+            try Privileges.requireCasuser(settings.casUser)
+            if settings.analysts != nil { Privileges.restrictUmask(groupReadable: true) }
             if geteuid() == 0 { FileHandle.standardError.write(Data("cas: warning: \(RootTrust.rootCasuserWarning)\n".utf8)) }
             let mailer = try MailDelivery.prepare(settings: settings, recipients: email)
             let store = try Store(path: settings.database)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CASCLI
 import CASCore
+import Foundation
 
 extension CAS {
     struct Findings: AsyncParsableCommand {
@@ -24,7 +25,16 @@ extension CAS {
             global.bootstrapLogging()
             try await reportingErrors("cas findings") {
                 let settings = try global.loadSettings()
-                let report = try FindingsEngine.run(jobDirectory: jobDirectory, siteRules: settings.rules)
+                let report: FindingsReport
+                if access(jobDirectory, W_OK) == 0 {
+                    report = try FindingsEngine.run(jobDirectory: jobDirectory, siteRules: settings.rules)
+                } else {
+                    // An analyst reads a job of the casuser's: the findings are printed, the job is left as it is.
+                    report = try FindingsEngine.evaluate(jobDirectory: jobDirectory, siteRules: settings.rules)
+                    FileHandle.standardError.write(Data(
+                        ("cas findings: not rewriting findings.txt and job.json: \(Escaped.text(jobDirectory)) is not "
+                            + "writable by \(Settings.currentUserName()) (the casuser \(settings.casUser) may rewrite them)\n").utf8))
+                }
                 if global.json {
                     try printJSON(report)
                 } else {

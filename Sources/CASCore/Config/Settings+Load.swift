@@ -114,6 +114,7 @@ extension Settings {
         if let misnamed = reader.misnamedSection() { throw misnamed }
 
         s.configuredCasUser = try reader.text("settings", "casuser")
+        s.analysts = try reader.text("settings", "analysts")
         s.kernels = try reader.requiredPath("settings", "kernels")
         s.rpmFilter = try reader.regex("settings", "rpmFilter") ?? s.rpmFilter
         s.debFilter = try reader.regex("settings", "debFilter") ?? s.debFilter

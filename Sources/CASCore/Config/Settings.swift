@@ -18,6 +18,9 @@ public struct Settings: Sendable {
         set { configuredCasUser = newValue }
     }
     public var kernels: String
+    /// `[settings] analysts`: the group whose members read every job and the database (team model); nil
+    /// when unset (jobs then belong to the casuser alone).
+    public var analysts: String? = nil
     public var rpmFilter: FindRegex
     public var debFilter: FindRegex
     public var debugs: String

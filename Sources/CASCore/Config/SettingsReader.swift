@@ -10,7 +10,7 @@ struct SettingsReader {
         "settings": [
             "casuser", "kernels", "rpmFilter", "debFilter", "debugs", "debugLevel", "workDirectory", "smtphost",
             "database", "snippets", "rules", "smtpTLS", "smtpUser", "smtpPasswordFile", "mailFrom", "mailAttachLimit",
-            "debuginfodUrls",
+            "debuginfodUrls", "analysts",
         ],
         "maintenance": ["purgeLimit", "autoPurge", "debugsLimit", "prefetch", "keepFailedInput"],
         "advanced": [

@@ -29,6 +29,12 @@ public enum CrashCompatibility {
         public var crashVersion: String
         public var kernelRelease: String
 
+        /// The first crash release that handles the change.
+        public var fixedIn: String { change.fixedIn }
+
+        /// ``description`` (the problem already knows its crash version).
+        public func description(crashVersion: String) -> String { description }
+
         /// `crash 8.0.2 cannot follow … in 6.1.192: install crash 8.0.3 or later`.
         public var description: String {
             "crash \(crashVersion) cannot follow \(change.kernelChange) in \(kernelRelease) (\(change.symptom)): "

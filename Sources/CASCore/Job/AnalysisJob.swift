@@ -55,7 +55,8 @@ public final class AnalysisJob: @unchecked Sendable {
     ) throws(JobError) -> AnalysisJob {
         if let problem = CaseID.problem(request.caseId) { throw .badID(problem) }
         try checkReadable(request.file)
-        let directory = try JobDirectory.create(workDirectory: settings.workDirectory, caseId: request.caseId)
+        let directory = try JobDirectory.create(
+            workDirectory: settings.workDirectory, caseId: request.caseId, group: settings.analysts)
         return try AnalysisJob(
             request: request, directory: directory, store: store, mailer: mailer,
             stages: stages ?? .standard(request: request, settings: settings, store: store),

@@ -20,21 +20,43 @@ public struct InstallationCheck: Sendable {
     /// True when nothing is an error.
     public var passed: Bool { !items.contains { $0.status == .error } }
 
-    /// Checks `settings` (or records why none could be loaded).
-    public static func run(settings: Settings) async -> InstallationCheck {
+    /// Checks `settings` (or records why none could be loaded) for the casuser: what it can read and write
+    /// is computed from owners and modes for its uid and groups (``UserAccess``), whoever runs the check.
+    /// Creates nothing: the database is opened read-only, directories are only examined.
+    /// `system` is where the host's files are read (`/etc/fstab`, `/proc/self/mountinfo`, cron, systemd).
+    public static func run(settings: Settings, system: SystemFiles = SystemFiles()) async -> InstallationCheck {
         var check = InstallationCheck()
         check.items.append(Item(name: "config", status: .ok, detail: settings.source))
         for warning in settings.warnings {
             check.items.append(Item(name: "config", status: .warning, detail: warning))
         }
-        check.items.append(directory("kernels", settings.kernels, needsWrite: false))
-        check.items.append(directory("debugs", settings.debugs, needsWrite: true))
-        check.items.append(directory("workDirectory", settings.workDirectory, needsWrite: true))
-        if let snippets = settings.snippets { check.items.append(directory("snippets", snippets, needsWrite: false)) }
-        if let rules = settings.rules { check.items.append(directory("rules", rules, needsWrite: false)) }
-        check.items.append(database(settings.database))
-        check.items.append(await crash("crash", settings.crash))
-        if let crash32 = settings.crash32 { check.items.append(await crash("crash_32", crash32)) }
+        let team = Team(settings: settings)
+        check.items.append(casUser(settings.casUser, team: team))
+        check.items.append(analysts(settings, team: team))
+        let createdOnUse = settings.source.hasPrefix("built-in default")
+        check.items.append(
+            directory("kernels", settings.kernels, needs: [.read, .search], team: team, createdOnUse: createdOnUse))
+        if let unmounted = unmountedMountPoint(settings.kernels, system: system) {
+            check.items.append(Item(name: "kernels", status: .error, detail: unmounted))
+        }
+        check.items.append(
+            directory("debugs", settings.debugs, needs: [.write, .search], team: team, createdOnUse: createdOnUse))
+        check.items.append(
+            directory(
+                "workDirectory", settings.workDirectory, needs: [.write, .search], team: team,
+                createdOnUse: createdOnUse))
+        if let snippets = settings.snippets {
+            check.items.append(directory("snippets", snippets, needs: [.read, .search], team: team))
+        }
+        if let rules = settings.rules {
+            check.items.append(directory("rules", rules, needs: [.read, .search], team: team))
+        }
+        let (databaseItems, kernels) = database(settings.database, team: team, createdOnUse: createdOnUse)
+        check.items += databaseItems
+        let (crashItem, version) = await crash("crash", settings.crash)
+        check.items.append(crashItem)
+        if let version { check.items += crashAgainstKernels(version, kernels) }
+        if let crash32 = settings.crash32 { check.items.append(await crash("crash_32", crash32).0) }
         if let host = settings.smtpHost {
             check.items.append(Item(name: "smtphost", status: .ok, detail: host))
         } else {
@@ -49,7 +71,9 @@ public struct InstallationCheck: Sendable {
         check.items.append(Item(
             name: "decompressors", status: .ok,
             detail: "\(settings.decompressors.rawValue): \(settings.decompressors.summary)"))
-        check.items.append(casUser(settings.casUser))
+        if let twice = purgeScheduledTwice(system: system) {
+            check.items.append(Item(name: "purge", status: .warning, detail: twice))
+        }
         return check
     }
 
@@ -67,25 +91,6 @@ public struct InstallationCheck: Sendable {
         return Item(name: "debuginfodUrls", status: .ok, detail: detail)
     }
 
-    static func directory(_ name: String, _ path: String, needsWrite: Bool) -> Item {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            return Item(name: name, status: .error, detail: "\(path): does not exist")
-        }
-        guard isDir.boolValue else { return Item(name: name, status: .error, detail: "\(path): not a directory") }
-        if needsWrite, access(path, W_OK | X_OK) != 0 {
-            return Item(name: name, status: .error, detail: "\(path): not writable by \(Settings.currentUserName())")
-        }
-        if !needsWrite, access(path, R_OK | X_OK) != 0 {
-            return Item(name: name, status: .error, detail: "\(path): not readable by \(Settings.currentUserName())")
-        }
-        if let open = writableByOthers(path) {
-            return Item(name: name, status: .warning, detail: "\(path): \(open)")
-        }
-        guard let free = FileSystem.freeBytes(path) else { return Item(name: name, status: .ok, detail: path) }
-        return Item(name: name, status: .ok, detail: "\(path) (\(ByteCount.format(free)) free)")
-    }
-
     /// Why a directory CAS keeps state in is open to other users, nil when it is not: anyone who can write
     /// `workDirectory` could plant or swap an `<ID>` directory, `debugs` a vmlinux, `kernels` a package.
     /// A sticky directory is allowed (nobody else can rename or remove the casuser's entries).
@@ -96,28 +101,6 @@ public struct InstallationCheck: Sendable {
             + "chmod o-w \(path)"
     }
 
-    static func database(_ path: String) -> Item {
-        do {
-            let store = try Store(path: path, busyTimeout: 5)
-            let version = try store.schemaVersion()
-            return Item(name: "database", status: .ok, detail: "\(path) (schema version \(version))")
-        } catch {
-            return Item(name: "database", status: .error, detail: error.description)
-        }
-    }
-
-    static func crash(_ name: String, _ program: String) async -> Item {
-        guard let path = findExecutable(program) else {
-            return Item(
-                name: name, status: .error,
-                detail: "'\(program)' not found or not executable (install the crash package or set [advanced] \(name))")
-        }
-        guard let version = await crashVersion(path) else {
-            return Item(name: name, status: .warning, detail: "\(path): did not report a version with --version")
-        }
-        return Item(name: name, status: .ok, detail: "\(path) (crash \(version))")
-    }
-
     /// The version `crash --version` reports ("8.0.2"), nil when it does not say.
     public static func crashVersion(_ path: String) async -> String? {
         guard let result = try? await Command(path, ["--version"], timeout: .seconds(30)).run() else { return nil }
@@ -126,14 +109,5 @@ public struct InstallationCheck: Sendable {
             if words.count >= 2, words[0] == "crash" { return String(words[1]) }
         }
         return nil
-    }
-
-    static func casUser(_ user: String) -> Item {
-        guard getpwnam(user) != nil else {
-            return Item(name: "casuser", status: .error, detail: "user '\(user)' does not exist on this host")
-        }
-        let current = Settings.currentUserName()
-        if current == user { return Item(name: "casuser", status: .ok, detail: "\(user) (running as it)") }
-        return Item(name: "casuser", status: .warning, detail: "\(user) exists, but this runs as \(current)")
     }
 }

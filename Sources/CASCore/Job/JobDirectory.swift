@@ -24,10 +24,23 @@ public struct JobDirectory: Sendable {
     /// above it must be root's or this user's and writable by no one else (sticky directories aside), so
     /// that nobody can swap a directory of the chain after these checks: the job's files, written by path
     /// below it, then land exactly where the descriptors point.
-    public static func create(workDirectory: String, caseId: String, now: Date = Date()) throws(JobError)
-        -> JobDirectory
+    ///
+    /// With `group` (`[settings] analysts`), `<ID>` and the job directory are given to that group with mode
+    /// 2750: its members read every job, and the setgid bit hands the group to every file and folder made
+    /// inside (the files are 0640, the folders 0750 under ``Privileges/restrictUmask(groupReadable:)``).
+    public static func create(workDirectory: String, caseId: String, now: Date = Date(), group: String? = nil)
+        throws(JobError) -> JobDirectory
     {
         if let problem = CaseID.problem(caseId) { throw .badID(problem) }
+        var gid: gid_t?
+        if let group {
+            guard let entry = getgrnam(group) else {
+                throw .cannotCreate(
+                    workDirectory + "/" + caseId,
+                    "[settings] analysts names group '\(group)', which does not exist on this host (groupadd \(group))")
+            }
+            gid = entry.pointee.gr_gid
+        }
         // Everything the job writes lies below this chain: no one but root and this user may change it.
         if let problem = TrustedPath.problem(workDirectory, owners: [0, geteuid()], stickyTarget: true) {
             throw .cannotCreate(workDirectory + "/" + caseId, "the work directory \(workDirectory) \(problem); "
@@ -39,18 +52,40 @@ public struct JobDirectory: Sendable {
         }
         let idfd = try openOwned(idDirectory, at: AT_FDCWD, name: idDirectory)
         defer { close(idfd) }
+        if let gid { try share(idfd, path: idDirectory, with: gid) }
         let stamp = timestamp(now)
         for attempt in 1...10_000 {
             let name = attempt == 1 ? stamp : "\(stamp).\(attempt)"
             if mkdirat(idfd, name, 0o750) == 0 {
-                close(try openOwned(idDirectory + "/" + name, at: idfd, name: name))
+                let jobfd = try openOwned(idDirectory + "/" + name, at: idfd, name: name)
+                defer { close(jobfd) }
+                if let gid { try share(jobfd, path: idDirectory + "/" + name, with: gid) }
                 return JobDirectory(caseId: caseId, idDirectory: idDirectory, name: name)
             }
             // A purge removed the (empty) <ID> directory in between: start again on a new one.
-            if errno == ENOENT { return try create(workDirectory: workDirectory, caseId: caseId, now: now) }
+            if errno == ENOENT {
+                return try create(workDirectory: workDirectory, caseId: caseId, now: now, group: group)
+            }
             if errno != EEXIST { throw .cannotCreate(idDirectory + "/" + name, String(cString: strerror(errno))) }
         }
         throw .cannotCreate(idDirectory + "/" + stamp, "too many jobs in the same second")
+    }
+
+    /// Gives the open directory `fd` to group `gid` with mode 2750 (group read and search, setgid).
+    private static func share(_ fd: Int32, path: String, with gid: gid_t) throws(JobError) {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .cannotCreate(path, String(cString: strerror(errno))) }
+        if st.st_gid != gid, fchown(fd, uid_t.max, gid) != 0 {
+            let user = FileKind.userName(geteuid())
+            let group = FileKind.groupName(gid)
+            let why =
+                errno == EPERM
+                ? "\(user) is not a member (usermod -aG \(group) \(user))" : String(cString: strerror(errno)).lowercased()
+            throw .cannotCreate(path, "cannot give it to the analysts' group \(group): \(why)")
+        }
+        if st.st_mode & 0o7777 != 0o2750, fchmod(fd, 0o2750) != 0 {
+            throw .cannotCreate(path, "cannot make it mode 2750: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Opens directory `name` (relative to `at`) without following a link; it must be this user's.

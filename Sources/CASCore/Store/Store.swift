@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The one SQLite database: debuginfo packages and their kernels, analysis servers, jobs, the debugs cache.
 ///
@@ -23,6 +24,7 @@ public final class Store: Sendable {
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
         config.label = "cas"
+        config.prepareDatabase { db in try Self.persistWAL(db) }
         // Two processes opening a new database at once must not both create the schema: migrate under a
         // flock on the database's directory. (Never open and close the database file itself here: closing any
         // descriptor of it would drop the POSIX locks SQLite holds on it.)
@@ -40,6 +42,49 @@ public final class Store: Sendable {
         } catch {
             throw .cannotOpen(path, "\(error)")
         }
+    }
+
+    /// Opens an existing database for reading only: creates no directory, file or WAL and migrates nothing.
+    /// What a member of the analysts' group (`cas-admin list`) and `cas-admin check` do. Readers need the
+    /// `-wal` and `-shm` files the casuser's connections keep (persistent WAL, ``persistWAL(_:)``).
+    public init(readingOnly path: String, busyTimeout: TimeInterval = 30) throws(StoreError) {
+        self.path = path
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw .cannotOpen(path, errno == ENOENT
+                ? "does not exist yet (the casuser's first `cas-admin -b` or job creates it)"
+                : "\(String(cString: strerror(errno)).lowercased()) for user \(FileKind.userName(geteuid()))")
+        }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "cas"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            let complete = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+            guard complete else {
+                throw StoreError.cannotOpen(
+                    path, "its schema is older than this build: run any cas-admin command as the casuser to update it")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw .cannotOpen(path, Self.explain(error, path: path))
+        } catch {
+            throw .cannotOpen(path, "\(error)")
+        }
+    }
+
+    /// Keeps the `-wal` and `-shm` files after the last writer closes (SQLITE_FCNTL_PERSIST_WAL), so that
+    /// read-only users (the analysts' group, who cannot create files in the database's directory) can
+    /// open the database at any time (sqlite.org/wal.html, "Read-Only Databases"; GRDB DatabaseSharing).
+    static func persistWAL(_ db: Database) throws {
+        guard !db.configuration.readonly else { return }
+        var flag: CInt = 1
+        let code = withUnsafeMutablePointer(to: &flag) {
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, $0)
+        }
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
     }
 
     /// The schema version: the number of applied migrations.

@@ -48,4 +48,10 @@ public enum FileKind {
         guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
         return String(cString: name)
     }
+
+    /// The name of group `gid`, or `gid N` when it has none.
+    public static func groupName(_ gid: gid_t) -> String {
+        guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else { return "gid \(gid)" }
+        return String(cString: name)
+    }
 }
