@@ -30,7 +30,7 @@ public final class SMTPSink: @unchecked Sendable {
 
     public let port: Int
     public let directory: URL
-    private let process: Process
+    private let server: Daemon
 
     /// Starts a server; `reject` addresses get `550` at RCPT; `auth` ("user:password") makes AUTH required.
     public init(reject: [String] = [], auth: String? = nil) throws {
@@ -39,33 +39,15 @@ public final class SMTPSink: @unchecked Sendable {
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
         let inbox = directory.appendingPathComponent("inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        port = try freeLoopbackPort()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [script.path, inbox.path, String(port), reject.joined(separator: ","), auth ?? ""]
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("sink.log").path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("sink.log"))
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while !canConnect(port: port) {
-            guard process.isRunningReliably, Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
-                throw SinkFailed(description: "aiosmtpd did not start listening on 127.0.0.1:\(port)")
-            }
-            usleep(20_000)  // polling the listening socket, not a guess at readiness
-        }
+        let port = try freeLoopbackPort()
+        self.port = port
+        server = try Daemon(
+            Self.python, [script.path, inbox.path, String(port), reject.joined(separator: ","), auth ?? ""],
+            log: directory.appendingPathComponent("sink.log").path
+        ) { canConnect(port: port) }
     }
 
-    deinit { stop() }
-
-    public func stop() {
-        if process.isRunningReliably {
-            // SIGKILL: the child may inherit a blocked SIGTERM from the test runner's thread.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExitReliably()
-        }
-    }
+    public func stop() { server.stop() }
 
     /// The messages received so far, in arrival order.
     public func messages() throws -> [Received] {
@@ -78,10 +60,8 @@ public final class SMTPSink: @unchecked Sendable {
         }
     }
 
-    public struct SinkFailed: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
-    }
+    /// The kit's failure under its former name.
+    public typealias SinkFailed = TestFailure
 
     static let script = #"""
         import asyncio, base64, email, email.policy, json, os, sys
@@ -133,54 +113,9 @@ public final class SMTPSink: @unchecked Sendable {
         """#
 }
 
-/// A fresh directory under the system temporary directory.
-public func makeTemporaryDirectory(_ prefix: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
-/// A TCP port on 127.0.0.1 that nothing listens on right now (bound to port 0, then released).
-public func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard bound else { throw SMTPSink.SinkFailed(description: "cannot bind a loopback port") }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}
-
-/// True when a TCP connection to 127.0.0.1:`port` succeeds.
-public func canConnect(port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = UInt16(port).bigEndian
-    return withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-        }
-    }
-}
-
 /// A job directory holding `traceback`, `sys`, `log` and `crash.out` cut from the fixture's crash-reference.out.
 public func makeFixtureJobDirectory() throws -> (directory: String, crashOut: [UInt8]) {
-    var root = URL(fileURLWithPath: #filePath)
-    while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-        root.deleteLastPathComponent()
-    }
-    let reference = root.appendingPathComponent("../shared/fixtures/kernel-6.1.192-tiny/crash-reference.out")
-    let data = try Data(contentsOf: reference)
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.directory + "/crash-reference.out"))
     let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
     guard let pid = lines.firstIndex(where: { $0.hasPrefix("PID:") }),
         let log = lines.firstIndex(where: { $0.hasPrefix("[") }),

@@ -118,7 +118,7 @@ extension CrashClassTests {
 /// The decompressed class dumps and vmlinux (once per test process), a tree whose kernels directory holds the
 /// vmlinux loose, and snippets for just `bt`, `sys`, `log`.
 final class CrashClassWorld: @unchecked Sendable {
-    static let source = TestTools.packageRoot + "/../shared/fixtures/crash-classes-6.1.192-tiny"
+    static let source = Fixtures.classesDirectory
     static var available: Bool { FileManager.default.fileExists(atPath: source + "/truth.json") }
     private static let lock = NSLock()
     nonisolated(unsafe) private static var world: CrashClassWorld?
@@ -178,7 +178,7 @@ final class CrashClassWorld: @unchecked Sendable {
     }
 
     private init() throws {
-        dumps = NSTemporaryDirectory() + "cas-crash-classes-\(getpid())"
+        dumps = try TemporaryDirectory.make("cas-crash-classes")
         base = dumps + "/tree"
         for directory in [dumps, base + "/kernels", base + "/work", base + "/snippets"] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -186,8 +186,8 @@ final class CrashClassWorld: @unchecked Sendable {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.source).filter {
             $0.hasSuffix(".kdump-d31.xz") || $0 == "vmlinux.xz"
         }
-        for name in names {
-            try JobWorld.sh("xz -dc \"$0\" > \"$1\"", Self.source + "/" + name, dumps + "/" + String(name.dropLast(3)))
+        for name in names.map({ String($0.dropLast(3)) }) {
+            try Fixtures.copy(name, classes: true, to: dumps + "/" + name)
         }
         try FileManager.default.linkItem(
             atPath: dumps + "/vmlinux", toPath: base + "/kernels/vmlinux-6.1.192-tiny-classes")
@@ -262,7 +262,7 @@ extension CrashClassTests {
     /// repository's `90-ps` snippet gives the kernel's own task count, which agrees with `ps` here.
     @Test func crashOlderThanTheKernelIsSaidOutLoud() throws {
         let world = try CrashClassWorld.shared()
-        let crash = try JobWorld.sh("crash --version | head -1 | awk '{print $2}'").trimmingCharacters(in: .whitespacesAndNewlines)
+        let crash = try TestTools.sh("crash --version | head -1 | awk '{print $2}'").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let version = CrashCompatibility.numbers(crash), version.lexicographicallyPrecedes([8, 0, 3]) else {
             print("crash \(crash) follows the maple tree: nothing to diagnose here")
             return

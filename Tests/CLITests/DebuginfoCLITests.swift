@@ -65,7 +65,7 @@ struct DebuginfoCLITests {
         try #require(DebuginfoCLI.hasTool("dpkg-deb"))
         let base = try DebuginfoCLI.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let vmlinux = try DebuginfoCLI.fixture("vmlinux")
+        let vmlinux = try Fixtures.path("vmlinux")
         let release = DebuginfoCLI.release
         let script = """
             set -e
@@ -79,9 +79,9 @@ struct DebuginfoCLITests {
             echo doc > "$B/empty/usr/share/doc/x/README"
             dpkg-deb --root-owner-group --build "$B/empty" "$out/linux-image-9.9-dbg_1_amd64.deb" > /dev/null
             """
-        try DebuginfoCLI.shell(script, base, vmlinux, release)
+        try TestTools.sh(script, base, vmlinux, release)
         let deb = "\(base)/kernels/linux-image-\(release)-dbg_1_amd64.deb"
-        let listed = try DebuginfoCLI.shell("dpkg-deb --ctrl-tarfile \"$0\" | tar -t", deb)
+        let listed = try TestTools.sh("dpkg-deb --ctrl-tarfile \"$0\" | tar -t", deb)
         #expect(!listed.contains("md5sums"), "the package is made without md5sums")
 
         // A ddeb (md5sums, no .build-id path) is indexed by release: -v says its build ID is unknown.
@@ -150,7 +150,8 @@ struct DebuginfoCLITests {
         }
         // Create the database first: two processes migrating a new database at once can collide (see report).
         _ = try Store(path: base + "/cas.db")
-        let (process, _, _) = try DebuginfoCLI.start(["-b"], base: base)
+        let build = try DebuginfoCLI.start(["-b"], base: base)
+        let process = build.process
         // Wait (bounded) until the build has written some packages, then kill it.
         var before = 0
         var seen = 0
@@ -165,7 +166,7 @@ struct DebuginfoCLITests {
             }
             usleep(2000)
         }
-        process.waitUntilExitReliably()
+        _ = try build.wait()
         let store = try Store(path: base + "/cas.db")
         let counts = try store.debuginfoCounts()
         before = counts.packages
@@ -185,14 +186,10 @@ struct DebuginfoCLITests {
         let rpm = try DebuginfoCLI.package("rpm", "gzip")
         try FileManager.default.linkItem(atPath: rpm, toPath: base + "/kernels/" + (rpm as NSString).lastPathComponent)
         #expect(try DebuginfoCLI.run(["-b"], base: base).status == 0)
-        let started = try (0..<3).map { i in
-            try DebuginfoCLI.start(
-                ["extract", "--release", DebuginfoCLI.release, "--arch", "x86_64"], base: base, tag: "x\(i)")
+        let started = try (0..<3).map { _ in
+            try DebuginfoCLI.start(["extract", "--release", DebuginfoCLI.release, "--arch", "x86_64"], base: base)
         }
-        let outputs = try started.map { process, out, err in
-            process.waitUntilExitReliably()
-            return try DebuginfoCLI.collect(process, out, err)
-        }
+        let outputs = try started.map { try $0.wait() }
         #expect(outputs.allSatisfy { $0.status == 0 })
         #expect(Set(outputs.map(\.stdout)).count == 1)
         #expect(outputs.filter { $0.stderr.hasSuffix("extracted\n") }.count == 1)
@@ -202,7 +199,7 @@ struct DebuginfoCLITests {
             path
                 == "\(base)/debugs/\(DebuginfoCLI.release)/08874375e749a8381d73fd31b60f5b1eeae9ac3b/usr/lib/debug/lib/modules/\(DebuginfoCLI.release)/vmlinux"
         )
-        #expect(FileManager.default.contentsEqual(atPath: path, andPath: try DebuginfoCLI.fixture("vmlinux")))
+        #expect(FileManager.default.contentsEqual(atPath: path, andPath: try Fixtures.path("vmlinux")))
 
         let miss = try DebuginfoCLI.run(["extract", "--release", "6.1.200-tiny-pidfix"], base: base)
         #expect(miss.status == ExitStatus.noDebuginfo.rawValue)

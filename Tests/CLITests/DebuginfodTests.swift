@@ -62,7 +62,7 @@ struct DebuginfodTests {
     @Test("the index has the kernel but its package is gone: the job completes from a file:// tree")
     func unreadablePackageFallsBackToTheServers() throws {
         let fixtures = try JobWorld.fixtures()
-        let tree = NSTemporaryDirectory() + "cas-dbgd-tree-\(UUID().uuidString)"
+        let tree = try TemporaryDirectory.make("cas-dbgd-tree")
         try FileManager.default.createDirectory(
             atPath: tree + "/buildid/" + Self.buildId, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: tree) }

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ struct DemoInstallTests {
         #expect(output.contains("sysrq"), "the sysrq finding: \(output)")
         #expect(output.contains("demo/work/demo-1/latest/crash"))
         #expect(output.contains("write_sysrq_trigger"), "the backtrace: \(output)")
-        let job = try DemoClone.sh("readlink -f \"$0\"", clone.root + "/demo/work/demo-1/latest")
+        let job = try TestTools.sh("readlink -f \"$0\"", clone.root + "/demo/work/demo-1/latest")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(output.contains("job directory: \(job)"))
         for file in ["crash.out", "sys", "traceback", "log", "findings.txt", "job.json", "crash"] {
@@ -26,9 +27,9 @@ struct DemoInstallTests {
         #expect(findings.lowercased().contains("sysrq"))
 
         // A second run works too, and files a second job.
-        let again = try DemoClone.sh("make -C \"$0\" demo 2>&1", clone.root)
+        let again = try TestTools.sh("make -C \"$0\" demo 2>&1", clone.root)
         #expect(again.contains("6.1.192-tiny-pidfix"))
-        let jobs = try DemoClone.sh("ls \"$0\"", clone.root + "/demo/work/demo-1").split(separator: "\n")
+        let jobs = try TestTools.sh("ls \"$0\"", clone.root + "/demo/work/demo-1").split(separator: "\n")
         #expect(jobs.count >= 3, "two job directories and latest: \(jobs)")
     }
 
@@ -36,7 +37,7 @@ struct DemoInstallTests {
     func makeInstallLaysOutEveryFileAndUninstallRemovesThem() throws {
         let clone = try DemoClone.shared()
         let stage = clone.base + "/stage"
-        try DemoClone.sh("make -C \"$0\" install DESTDIR=\"$1\" PREFIX=/usr/local 2>&1", clone.root, stage)
+        try TestTools.sh("make -C \"$0\" install DESTDIR=\"$1\" PREFIX=/usr/local 2>&1", clone.root, stage)
         let p = stage + "/usr/local"
         var expected = [
             "\(p)/bin/cas", "\(p)/bin/cas-admin", "\(p)/share/cas/cas.conf", "\(stage)/etc/cas.conf",
@@ -70,24 +71,24 @@ struct DemoInstallTests {
             #expect(text.contains("cas"), "\(completion) is a completion script")
         }
 
-        let help = try DemoClone.sh("\"$0\" --help", "\(p)/bin/cas")
+        let help = try TestTools.sh("\"$0\" --help", "\(p)/bin/cas")
         #expect(help.contains("-i") && help.contains("identify"), "\(help)")
-        let adminHelp = try DemoClone.sh("\"$0\" --help", "\(p)/bin/cas-admin")
+        let adminHelp = try TestTools.sh("\"$0\" --help", "\(p)/bin/cas-admin")
         #expect(adminHelp.contains("purge"))
         for (page, name) in [("man1/cas.1", "cas"), ("man8/cas-admin.8", "cas-admin"), ("man5/cas.conf.5", "cas.conf")] {
-            let text = try DemoClone.sh("MANWIDTH=80 man -l \"$0\" 2>&1", "\(p)/share/man/\(page)")
+            let text = try TestTools.sh("MANWIDTH=80 man -l \"$0\" 2>&1", "\(p)/share/man/\(page)")
             #expect(text.contains("NAME") && text.contains(name), "man -l \(page): \(text.prefix(300))")
         }
-        let conf = try DemoClone.sh("MANWIDTH=80 man -l \"$0\"", "\(p)/share/man/man5/cas.conf.5")
+        let conf = try TestTools.sh("MANWIDTH=80 man -l \"$0\"", "\(p)/share/man/man5/cas.conf.5")
         #expect(conf.contains("workDirectory") && conf.contains("purgeLimit"))
 
         // An existing configuration is kept on reinstall.
         try "# mine\n".write(toFile: stage + "/etc/cas.conf", atomically: true, encoding: .utf8)
-        let again = try DemoClone.sh("make -C \"$0\" install DESTDIR=\"$1\" PREFIX=/usr/local 2>&1", clone.root, stage)
+        let again = try TestTools.sh("make -C \"$0\" install DESTDIR=\"$1\" PREFIX=/usr/local 2>&1", clone.root, stage)
         #expect(again.contains("keeping existing"))
         #expect((try? String(contentsOfFile: stage + "/etc/cas.conf", encoding: .utf8)) == "# mine\n")
 
-        try DemoClone.sh("make -C \"$0\" uninstall DESTDIR=\"$1\" PREFIX=/usr/local 2>&1", clone.root, stage)
+        try TestTools.sh("make -C \"$0\" uninstall DESTDIR=\"$1\" PREFIX=/usr/local 2>&1", clone.root, stage)
         for file in expected where !file.hasSuffix("/etc/cas.conf") {
             #expect(!FileManager.default.fileExists(atPath: file), "uninstall removes \(file)")
         }

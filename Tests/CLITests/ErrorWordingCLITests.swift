@@ -9,10 +9,10 @@ import Testing
 struct ErrorWordingCLITests {
     /// Runs a built binary as `user` (no supplementary groups), with the tree's configuration.
     static func runAs(_ user: String, _ tool: String, _ arguments: [String], base: String) throws -> (status: Int32, stderr: String) {
-        let binary = DebuginfoCLI.binaries + "/" + tool
+        let binary = BuiltBinary.directory + "/" + tool
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        let gid = try JobWorld.sh("id -g \"$0\"", user).trimmingCharacters(in: .whitespacesAndNewlines)
+        let gid = try TestTools.sh("id -g \"$0\"", user).trimmingCharacters(in: .whitespacesAndNewlines)
         process.arguments = ["--reuid=" + user, "--regid=" + gid, "--clear-groups", binary] + arguments + ["--config", base + "/cas.conf"]
         let err = Pipe()
         process.standardError = err
@@ -31,10 +31,10 @@ struct ErrorWordingCLITests {
         let fixtures = try JobWorld.fixtures()
         let base = try JobWorld.tree(indexed: false)
         defer { try? FileManager.default.removeItem(atPath: base) }
-        try JobWorld.sh("chmod 0755 \"$0\" && chmod 0644 \"$0/cas.conf\"", base)
+        try TestTools.sh("chmod 0755 \"$0\" && chmod 0644 \"$0/cas.conf\"", base)
         let failed = try JobWorld.run("cas", ["-i", "words-1", "-f", fixtures + "/vmcore.kdump-d31"], base: base)
         #expect(failed.status == ExitStatus.noDebuginfo.rawValue, "\(failed.stderr)")
-        try JobWorld.sh("chmod 0750 \"$0/work/words-1\"", base)
+        try TestTools.sh("chmod 0750 \"$0/work/words-1\"", base)
 
         let findings = try Self.runAs(user, "cas", ["findings", base + "/work/words-1/latest"], base: base)
         #expect(findings.status == ExitStatus.noInput.rawValue, "\(findings.stderr)")
@@ -43,7 +43,7 @@ struct ErrorWordingCLITests {
                 "cannot read job directory \(base)/work/words-1/latest as \(user): Permission denied (\(base)/work/words-1 is owned by root:root, mode 0750); ask to be added to its group, or run this as its owner"),
             "\(findings.stderr)")
 
-        try JobWorld.sh("chmod 0644 \"$0/cas.db\"", base)
+        try TestTools.sh("chmod 0644 \"$0/cas.db\"", base)
         let list = try Self.runAs(user, "cas-admin", ["list", "jobs"], base: base)
         #expect(list.status != 0)
         #expect(list.stderr.contains("database \(base)/cas.db: "), "\(list.stderr)")

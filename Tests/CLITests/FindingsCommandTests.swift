@@ -107,7 +107,7 @@ struct CLIFindingsFixture {
     var config: String { root + "/cas.conf" }
 
     init() throws {
-        root = NSTemporaryDirectory() + "cas-findings-cli-\(UUID().uuidString)"
+        root = try TemporaryDirectory.make("cas-findings-cli")
         for directory in [root + "/job", root + "/site-rules", root + "/home"] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
@@ -130,41 +130,12 @@ struct CLIFindingsFixture {
         try text.write(toFile: siteRules + "/" + name, atomically: true, encoding: .utf8)
     }
 
-    /// The built `cas`: beside the test bundle, else in the nearest `.build/debug` above it.
-    static func casBinary() throws -> String {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<6 {
-            for candidate in [
-                directory.appendingPathComponent("cas"), directory.appendingPathComponent(".build/debug/cas"),
-            ]
-            where FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate.path
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "cas (build it with swift build)"])
-    }
-
     /// Runs `cas` with `arguments`; `configured: false` runs it with no config file (built-in default).
-    func run(_ arguments: [String], configured: Bool = true) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.casBinary())
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CAS_CONFIG"] = configured ? config : nil
-        environment["XDG_DATA_HOME"] = root + "/home"
-        environment["CAS_RULES_DIR"] = nil
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExitReliably()
-        return (
-            process.reliableTerminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+    func run(_ arguments: [String], configured: Bool = true) throws -> RunResult {
+        try BuiltBinary.run(
+            "cas", arguments,
+            environment: BuiltBinary.inheritedEnvironment([
+                "CAS_CONFIG": configured ? config : nil, "XDG_DATA_HOME": root + "/home", "CAS_RULES_DIR": nil,
+            ]))
     }
 }

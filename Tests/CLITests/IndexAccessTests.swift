@@ -44,12 +44,12 @@ struct IndexAccessTests {
         #expect(try Self.indexed(base) == 2)
 
         // The whole share unreadable.
-        try JobWorld.sh("chown root: \"$0\" && chmod 0700 \"$0\"", base + "/kernels")
+        try TestTools.sh("chown root: \"$0\" && chmod 0700 \"$0\"", base + "/kernels")
         let shut = try JobWorld.run("cas-admin", ["-b"], base: base)
         #expect(shut.status == ExitStatus.configuration.rawValue, "\(shut.stdout)")
         #expect(shut.stderr.contains("not readable by \(user) (Permission denied)"), "\(shut.stderr)")
         #expect(try Self.indexed(base) == 2)
-        try JobWorld.sh("chown \"$1\" \"$0\" && chmod 0755 \"$0\"", base + "/kernels", user)
+        try TestTools.sh("chown \"$1\" \"$0\" && chmod 0755 \"$0\"", base + "/kernels", user)
 
         // Copies of the packages (the fixture's are hard-linked into the tree), the RPM the newer, so lookup
         // prefers it; then the RPM becomes root's own, mode 0600.
@@ -57,10 +57,10 @@ struct IndexAccessTests {
         let rpm = base + "/kernels/" + (try #require(names.first { $0.hasSuffix(".rpm") }))
         let deb = base + "/kernels/" + (try #require(names.first { $0.hasSuffix(".deb") }))
         for (path, date) in [(rpm, "2021-01-01"), (deb, "2020-01-01")] {
-            try JobWorld.sh("cp \"$0\" \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && chown \"$2\" \"$0\" && touch -d \"$1\" \"$0\"", path, date, user)
+            try TestTools.sh("cp \"$0\" \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && chown \"$2\" \"$0\" && touch -d \"$1\" \"$0\"", path, date, user)
         }
         #expect(try JobWorld.run("cas-admin", ["-b"], base: base).stdout.contains(" 2 changed, "))
-        try JobWorld.sh("chown root: \"$0\" && chmod 0600 \"$0\"", rpm)
+        try TestTools.sh("chown root: \"$0\" && chmod 0600 \"$0\"", rpm)
         let path = rpm
         let built = try JobWorld.run("cas-admin", ["-b"], base: base)
         #expect(built.status == 0, "\(built.stderr)")
@@ -75,9 +75,9 @@ struct IndexAccessTests {
         #expect(log.contains("(1 unreadable skipped)"))
 
         // A directory under kernels the casuser cannot list: the packages indexed from it stay.
-        try JobWorld.sh("mkdir \"$0/private\" && mv \"$0\"/*.rpm \"$0/private/\" && chown -R \"$1\" \"$0/private\"", base + "/kernels", user)
+        try TestTools.sh("mkdir \"$0/private\" && mv \"$0\"/*.rpm \"$0/private/\" && chown -R \"$1\" \"$0/private\"", base + "/kernels", user)
         #expect(try JobWorld.run("cas-admin", ["-b"], base: base).status == 0)
-        try JobWorld.sh("chown root: \"$0\" && chmod 0700 \"$0\"", base + "/kernels/private")
+        try TestTools.sh("chown root: \"$0\" && chmod 0700 \"$0\"", base + "/kernels/private")
         let hidden = try JobWorld.run("cas-admin", ["-b"], base: base)
         #expect(hidden.status == 0, "\(hidden.stderr)")
         #expect(hidden.stdout.contains(", 0 removed,"), "\(hidden.stdout)")

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -7,10 +8,10 @@ import Testing
 @Suite("make install and uninstall", .serialized)
 struct InstallTests {
     func make(_ target: String, _ stage: String, _ extra: String...) throws -> String {
-        try JobWorld.sh(
+        try TestTools.sh(
             "make -s -C \"$0\" \"$1\" DESTDIR=\"$2\" PREFIX=/usr/local INSTALL_FROM=\"$3\" \"$4\" 2>&1",
-            DebuginfoCLI.packageRoot,
-            target, stage, DebuginfoCLI.binaries, extra.first ?? "CRON=0")
+            TestTools.packageRoot,
+            target, stage, BuiltBinary.directory, extra.first ?? "CRON=0")
     }
 
     /// Everything under `stage`, relative, sorted.

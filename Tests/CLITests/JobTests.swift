@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -12,7 +13,7 @@ struct JobTests {
         let fixtures = try JobWorld.fixtures()
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        try JobWorld.sh("cd \"$0\" && tar -czf \"$1\" \"$2\" crashfix.ko", fixtures, base + "/vmcore.tar.gz", dump)
+        try TestTools.sh("cd \"$0\" && tar -czf \"$1\" \"$2\" crashfix.ko", fixtures, base + "/vmcore.tar.gz", dump)
         let result = try JobWorld.run("cas", ["-i", "12345", "-f", base + "/vmcore.tar.gz"], base: base)
         #expect(result.status == 0, "\(result.stderr)")
         let job = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -57,7 +58,7 @@ struct JobTests {
         #expect(a.st_ino == b.st_ino)
         // ./crash -i crash.in by hand.
         try FileManager.default.removeItem(atPath: job + "/sys")
-        let rerun = try JobWorld.sh("cd \"$0\" && ./crash -s -i crash.in < /dev/null > /dev/null 2>&1; cat sys", job)
+        let rerun = try TestTools.sh("cd \"$0\" && ./crash -s -i crash.in < /dev/null > /dev/null 2>&1; cat sys", job)
         #expect(rerun.contains("RELEASE: 6.1.192-tiny-pidfix"))
     }
 
@@ -87,12 +88,12 @@ struct JobTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         // Index another kernel only: a copy of the vmlinux with its build ID changed, packaged as 6.1.190-other.
         let other = base + "/vmlinux-other"
-        try JobWorld.sh(
+        try TestTools.sh(
             "/usr/bin/python3 -c 'import sys; d=open(sys.argv[1],\"rb\").read(); i=d.index(bytes.fromhex(sys.argv[3])); "
                 + "open(sys.argv[2],\"wb\").write(d[:i]+bytes(20)+d[i+20:])' \"$0\" \"$1\" 08874375e749a8381d73fd31b60f5b1eeae9ac3b",
             fixtures + "/vmlinux", other)
-        try JobWorld.sh("\"$0\" rpm \"$1\" \"$2\" 6.1.190-other xz \"$3\" > /dev/null",
-            DebuginfoCLI.packageRoot + "/Scripts/make-kernel-package", other, fixtures + "/crashfix.ko", base + "/kernels")
+        try TestTools.sh("\"$0\" rpm \"$1\" \"$2\" 6.1.190-other xz \"$3\" > /dev/null",
+            TestTools.packageRoot + "/Scripts/make-kernel-package", other, fixtures + "/crashfix.ko", base + "/kernels")
         #expect(try JobWorld.run("cas-admin", ["-b"], base: base).status == 0)
         let result = try JobWorld.run("cas", ["-i", "77", "-f", fixtures + "/vmcore.flat"], base: base)
         #expect(result.status == ExitStatus.noDebuginfo.rawValue, "\(result.stderr)")
@@ -110,7 +111,7 @@ struct JobTests {
     @Test func aNonDumpFailsAndLeavesOnlyTheLog() throws {
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        try JobWorld.sh("printf 'hello\\n' > \"$0/notes.txt\" && tar -czf \"$0/upload.tar.gz\" -C \"$0\" notes.txt", base)
+        try TestTools.sh("printf 'hello\\n' > \"$0/notes.txt\" && tar -czf \"$0/upload.tar.gz\" -C \"$0\" notes.txt", base)
         let result = try JobWorld.run("cas", ["-i", "88", "-f", base + "/upload.tar.gz"], base: base)
         #expect(result.status == ExitStatus.badInput.rawValue, "\(result.stderr)")
         let jobs = try FileManager.default.contentsOfDirectory(atPath: base + "/work/88").filter { $0 != "latest" }
@@ -126,7 +127,7 @@ struct JobTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let script = #"printf 'KDUMP   \006\000\000\000' > "$0/vmcore" && head -c 8192 /dev/zero >> "$0/vmcore" && "#
             + #"tar -czf "$0/upload.tar.gz" -C "$0" vmcore && rm "$0/vmcore""#
-        try JobWorld.sh(script, base)
+        try TestTools.sh(script, base)
         let result = try JobWorld.run("cas", ["-i", "77", "-f", base + "/upload.tar.gz"], base: base)
         #expect(result.status == ExitStatus.badInput.rawValue, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n").map(String.init)

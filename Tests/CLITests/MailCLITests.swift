@@ -6,42 +6,13 @@ import Testing
 /// End to end: the built `cas` and `cas-admin` binaries, a temporary configuration and database,
 /// and a real aiosmtpd on loopback.
 struct MailCLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func binary(_ name: String) throws -> String {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent(name).path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        throw SMTPSink.SinkFailed(description: "\(name) not found next to the test bundle; run swift build first")
-    }
-
-    static func run(_ name: String, _ arguments: [String], home: URL) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary(name))
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["HOME"] = home.path
-        env["XDG_DATA_HOME"] = home.appendingPathComponent("xdg").path
-        env["CAS_CONFIG"] = home.appendingPathComponent("cas.conf").path
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExitReliably()
-        return Run(
-            status: process.reliableTerminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ name: String, _ arguments: [String], home: URL) throws -> RunResult {
+        try BuiltBinary.run(
+            name, arguments,
+            environment: BuiltBinary.inheritedEnvironment([
+                "HOME": home.path, "XDG_DATA_HOME": home.appendingPathComponent("xdg").path,
+                "CAS_CONFIG": home.appendingPathComponent("cas.conf").path,
+            ]))
     }
 
     /// Writes `home/cas.conf` with everything under `home`, and `extra` lines in [settings].

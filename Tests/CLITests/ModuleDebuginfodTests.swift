@@ -41,7 +41,7 @@ struct ModuleDebuginfodTests {
         try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: served) }
         try FileManager.default.linkItem(atPath: world.dumps + "/vmlinux", toPath: served + "/vmlinux")
-        try JobWorld.sh("xz -dc \"$0\" > \"$1\"", CrashClassWorld.source + "/faulty.ko.xz", served + "/faulty.ko")
+        try TestTools.sh("xz -dc \"$0\" > \"$1\"", CrashClassWorld.source + "/faulty.ko.xz", served + "/faulty.ko")
         let moduleId = try #require(LooseVmlinux.buildId(path: served + "/faulty.ko"))
         let kernelId = try #require(LooseVmlinux.buildId(path: served + "/vmlinux"))
         let server = try DebuginfodServer(packages: served, archives: 2, scan: ["-F"])

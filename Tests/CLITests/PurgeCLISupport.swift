@@ -4,14 +4,13 @@ import Foundation
 /// A temporary CAS installation driven through the built `cas-admin` binary.
 final class PurgeCLIFixture {
     let root: String
+    /// Removed after `deinit` has made the tree's files mutable again.
+    private let directory = TemporaryDirectory("cas-purge-cli")
     var work: String { root + "/work" }
     var config: String { root + "/cas.conf" }
 
     init(workDirectory: String? = nil, autoPurge: Bool = false, purgeLimit: Int = 90) throws {
-        let template = FileManager.default.temporaryDirectory.path + "/cas-purge-cli-XXXXXX"
-        var buffer = Array(template.utf8CString)
-        guard let made = mkdtemp(&buffer) else { throw CocoaError(.fileWriteUnknown) }
-        root = String(cString: made)
+        root = directory.path
         for dir in ["work", "debugs", "kernels"] {
             try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
         }
@@ -30,8 +29,7 @@ final class PurgeCLIFixture {
     }
 
     deinit {
-        _ = try? Self.execute("/usr/bin/chattr", ["-R", "-i", root])
-        try? FileManager.default.removeItem(atPath: root)
+        _ = try? TestTools.execute("/usr/bin/chattr", ["-R", "-i", root])
     }
 
     /// A job stamp name for `days` ago, local time.
@@ -56,45 +54,8 @@ final class PurgeCLIFixture {
 
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs the built `cas-admin` with `arguments` plus `--config` this fixture's file.
-    func casAdmin(_ arguments: [String]) throws -> Result {
-        try Self.execute(Self.binary("cas-admin"), arguments + ["--config", config])
-    }
-
-    static func execute(_ tool: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExitReliably()
-        return Result(
-            status: process.reliableTerminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    /// The built executable `name`: next to the test bundle, else in `.build/debug` above it.
-    static func binary(_ name: String) -> String {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<6 {
-            for candidate in [directory.path + "/" + name, directory.path + "/.build/debug/" + name]
-            where FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-            directory.deleteLastPathComponent()
-        }
-        return name
+    func casAdmin(_ arguments: [String]) throws -> RunResult {
+        try BuiltBinary.run("cas-admin", arguments + ["--config", config])
     }
 }

@@ -84,7 +84,7 @@ struct PurgeCLITests {
         let f = try PurgeCLIFixture()
         let stuck = try f.job("S", daysAgo: 300)
         let gone = try f.job("T", daysAgo: 300)
-        guard try PurgeCLIFixture.execute("/usr/bin/chattr", ["+i", stuck + "/sub/log"]).status == 0 else {
+        guard try TestTools.execute("/usr/bin/chattr", ["+i", stuck + "/sub/log"]).status == 0 else {
             print("skipped: chattr +i does not work on this file system")
             return
         }
@@ -111,26 +111,15 @@ struct PurgeCLITests {
 @Suite("cas-admin purge on a terminal")
 struct PurgeTerminalTests {
     /// Runs `cas-admin purge` on a pseudo-terminal (python's pty module) answering `answer`.
-    func purgeOnTerminal(_ f: PurgeCLIFixture, answer: String) throws -> PurgeCLIFixture.Result {
+    func purgeOnTerminal(_ f: PurgeCLIFixture, answer: String) throws -> RunResult {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            "-c", "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)",
-            PurgeCLIFixture.binary("cas-admin"), "purge", "--config", f.config,
-        ]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(answer.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExitReliably()
-        return .init(status: process.reliableTerminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+        return try TestTools.execute(
+            python,
+            [
+                "-c", "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)",
+                BuiltBinary.path("cas-admin"), "purge", "--config", f.config,
+            ], stdin: answer, mergingStderr: true)
     }
 
     @Test func asksOnceAndKeepsEverythingOnNo() throws {
@@ -165,8 +154,8 @@ struct PurgeScaleTests {
             let path = f.work + "/ID\(index)/" + PurgeCLIFixture.stamp(daysAgo: 200)
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
-        let result = try PurgeCLIFixture.execute(
-            prlimit, ["--nofile=64", PurgeCLIFixture.binary("cas-admin"), "purge", "--config", f.config])
+        let result = try TestTools.execute(
+            prlimit, ["--nofile=64", BuiltBinary.path("cas-admin"), "purge", "--config", f.config])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("purged 150 jobs of 150 IDs, "))
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.work).isEmpty)

@@ -52,7 +52,7 @@ struct RobustnessConcurrencyTests {
             try Robustness.Spawned("cas", ["-i", "reindex-\(i)", "-f", fixtures + "/vmcore.flat"], base: base)
         }
         // Full re-indexes (rewrite every package row) back to back while the jobs run.
-        var builds: [DebuginfoCLI.Output] = []
+        var builds: [RunResult] = []
         while jobs.contains(where: { $0.process.isRunningReliably }) || builds.count < 3 {
             builds.append(try Robustness.Spawned("cas-admin", ["build", "--full"], base: base).wait())
         }

@@ -49,7 +49,7 @@ struct RobustnessFaultTests {
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
         // A slow upload: 1 GiB of random bytes ahead of the dump in a tar (about a second of copying).
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$0\" && head -c 1G /dev/urandom > noise && cp \"$1\" vmcore.flat && tar -cf slow.tar noise vmcore.flat && rm noise",
             base, fixtures + "/vmcore.flat")
         let job = try Robustness.Spawned("cas", ["-i", "k-intake", "-f", base + "/slow.tar"], base: base)
@@ -183,7 +183,7 @@ struct RobustnessFaultTests {
         let fixtures = try JobWorld.fixtures()
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$0\" && head -c 1M /dev/zero > zeros && cp \"$1\" vmcore.flat && tar -cf z.tar zeros vmcore.flat",
             base, fixtures + "/vmcore.flat")
         let result = try JobWorld.run("cas", ["-i", "zeros", "-f", base + "/z.tar"], base: base)
@@ -198,7 +198,7 @@ struct RobustnessFaultTests {
     static func smallDisk(_ path: String) -> String? {
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         do {
-            try JobWorld.sh("mount -t tmpfs -o size=16m tmpfs \"$0\" 2>&1", path)
+            try TestTools.sh("mount -t tmpfs -o size=16m tmpfs \"$0\" 2>&1", path)
             return nil
         } catch { return "cannot mount a tmpfs (needs root): \(error)" }
     }
@@ -211,10 +211,10 @@ struct RobustnessFaultTests {
             print("skipped: \(reason)")
             return
         }
-        defer { _ = try? JobWorld.sh("umount \"$0\"", base + "/work") }
+        defer { _ = try? TestTools.sh("umount \"$0\"", base + "/work") }
         // A plain dump: refused before writing (its size is known). A tar.gz with 32 MiB of random bytes
         // (not sparse, size unknown up front): the disk fills while writing.
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$0\" && head -c 32M /dev/urandom > noise && cp \"$1\" vmcore.flat && tar -czf full.tar.gz noise vmcore.flat",
             base, fixtures + "/vmcore.flat")
         for (n, upload) in [fixtures + "/vmcore.elf", base + "/full.tar.gz"].enumerated() {
@@ -239,7 +239,7 @@ struct RobustnessFaultTests {
             print("skipped: \(reason)")
             return
         }
-        defer { _ = try? JobWorld.sh("umount \"$0\"", base + "/debugs") }
+        defer { _ = try? TestTools.sh("umount \"$0\"", base + "/debugs") }
         let result = try JobWorld.run("cas", ["-i", "full-x", "-f", fixtures + "/vmcore.flat"], base: base)
         #expect(result.status != 0)
         #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
@@ -248,7 +248,7 @@ struct RobustnessFaultTests {
         let row = try #require(Robustness.jobs(base, caseId: "full-x").first)
         #expect(row.state == .failed && row.step == "lookup")
         // With room again, the next job extracts and completes.
-        _ = try? JobWorld.sh("umount \"$0\"", base + "/debugs")
+        _ = try? TestTools.sh("umount \"$0\"", base + "/debugs")
         let next = try JobWorld.run("cas", ["-i", "full-x", "-f", fixtures + "/vmcore.flat"], base: base)
         #expect(next.status == 0, "\(next.stderr)")
     }

@@ -45,9 +45,9 @@ struct RobustnessHostileTests {
             try HostileInputs.make(item, in: uploads)
             expected.append(Expected(file: item.file, messages: item.messages, step: item.step))
         }
-        try JobWorld.sh("cd \"$0\" && rm vmcore vmcore-dmesg.txt", uploads)
+        try TestTools.sh("cd \"$0\" && rm vmcore vmcore-dmesg.txt", uploads)
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: uploads)) == Set(expected.map(\.file)))
-        let checksums = try JobWorld.sh("cd \"$0\" && sha256sum * | sort", uploads)
+        let checksums = try TestTools.sh("cd \"$0\" && sha256sum * | sort", uploads)
 
         for (n, item) in expected.enumerated() {
             let id = "hostile-\(n)"
@@ -78,7 +78,7 @@ struct RobustnessHostileTests {
                 }
             }
         }
-        #expect(try JobWorld.sh("cd \"$0\" && sha256sum * | sort", uploads) == checksums, "the uploads are unchanged")
+        #expect(try TestTools.sh("cd \"$0\" && sha256sum * | sort", uploads) == checksums, "the uploads are unchanged")
         let ids = try FileManager.default.contentsOfDirectory(atPath: base + "/work")
         #expect(Set(ids) == Set(expected.indices.map { "hostile-\($0)" }), "only the jobs' own directories: \(ids)")
         #expect(!JobWorld.listing(base + "/debugs").contains { $0.hasSuffix("vmlinux") }, "nothing extracted")

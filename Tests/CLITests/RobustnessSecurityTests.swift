@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -16,18 +17,18 @@ struct RobustnessSecurityTests {
         }
         let fixtures = try JobWorld.fixtures()
         let user = "casrob\(getpid() % 100000)"
-        try JobWorld.sh("useradd --system --no-create-home --shell /usr/sbin/nologin \"$0\"", user)
-        defer { _ = try? JobWorld.sh("userdel \"$0\"", user) }
+        try TestTools.sh("useradd --system --no-create-home --shell /usr/sbin/nologin \"$0\"", user)
+        defer { _ = try? TestTools.sh("userdel \"$0\"", user) }
         let base = try JobWorld.tree()
         defer { try? FileManager.default.removeItem(atPath: base) }
         try AttackWorld.give(base, to: user)
         let conf = JobWorld.read(base + "/cas.conf")
         let upload = base + "/upload.flat"
-        try JobWorld.sh("cp \"$0\" \"$1\" && chmod 0600 \"$1\"", fixtures + "/vmcore.flat", upload)
+        try TestTools.sh("cp \"$0\" \"$1\" && chmod 0600 \"$1\"", fixtures + "/vmcore.flat", upload)
         // Root-only upload: the job cannot read it as the casuser, so it must have dropped root first.
         let denied = try JobWorld.run("cas", ["-i", "root-1", "-f", upload], base: base)
         #expect(denied.status == 66, "\(denied.stderr)")
-        try JobWorld.sh("chown \"$0\" \"$1\"", user, upload)
+        try TestTools.sh("chown \"$0\" \"$1\"", user, upload)
         let result = try JobWorld.run("cas", ["-i", "root-1", "-f", upload], base: base)
         #expect(result.status == 0, "\(result.stderr)")
         let job = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -8,50 +8,8 @@ enum Robustness {
     /// The suites are slow (many real jobs), so they run only when `CAS_ROBUSTNESS` is set.
     static let enabled = ProcessInfo.processInfo.environment["CAS_ROBUSTNESS"] != nil
 
-    /// A started binary whose output goes to files under its tree.
-    final class Spawned: @unchecked Sendable {
-        let process = Process()
-        let out: String
-        let err: String
-
-        /// Starts `tool`; `environment` is added to the test's own (e.g. `CAS_FAULT_STOP`, see ``FaultPoint``).
-        init(_ tool: String, _ arguments: [String], base: String, environment: [String: String] = [:]) throws {
-            let tag = UUID().uuidString
-            out = base + "/.\(tag).out"
-            err = base + "/.\(tag).err"
-            _ = FileManager.default.createFile(atPath: out, contents: nil)
-            _ = FileManager.default.createFile(atPath: err, contents: nil)
-            process.executableURL = URL(fileURLWithPath: DebuginfoCLI.binaries + "/" + tool)
-            process.arguments = arguments + ["--config", base + "/cas.conf"]
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-            if !environment.isEmpty {
-                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            }
-            try process.run()
-        }
-
-        /// Waits until the process has stopped itself at its ``FaultPoint``; false when it ended (or 120 s
-        /// passed) instead.
-        func waitStopped() -> Bool {
-            let pid = process.processIdentifier
-            _ = Robustness.until { Robustness.isStopped(pid) || !process.isRunningReliably }
-            return Robustness.isStopped(pid)
-        }
-
-        /// Waits for the exit and returns status and output.
-        func wait() throws -> DebuginfoCLI.Output {
-            process.waitUntilExitReliably()
-            return try DebuginfoCLI.collect(process, out, err)
-        }
-
-        /// `kill -9`, then waits.
-        func kill9() throws -> DebuginfoCLI.Output {
-            kill(process.processIdentifier, SIGKILL)
-            return try wait()
-        }
-    }
+    /// A started binary (the kit's ``Spawned``).
+    typealias Spawned = CASTestSupport.Spawned
 
     /// Polls (every 10 ms, up to `seconds`) until `condition` holds; false on timeout.
     static func until(seconds: Double = 120, _ condition: () -> Bool) -> Bool {
@@ -109,5 +67,28 @@ enum Robustness {
         let dir = base + "/work/" + caseId
         return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
             .filter { $0 != "latest" && !$0.hasPrefix(".") }.map { dir + "/" + $0 }.sorted()
+    }
+}
+
+extension Spawned {
+    /// Starts the built `tool` with `arguments` and `--config base/cas.conf`; `environment` is added to the
+    /// test's own (e.g. `CAS_FAULT_STOP`, see ``FaultPoint``).
+    convenience init(_ tool: String, _ arguments: [String], base: String, environment: [String: String] = [:]) throws {
+        try self.init(
+            BuiltBinary.path(tool), arguments + ["--config", base + "/cas.conf"],
+            environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+    }
+
+    /// Waits until the process has stopped itself at its ``FaultPoint``; false when it ended (or 120 s
+    /// passed) instead.
+    func waitStopped() -> Bool {
+        _ = Robustness.until { Robustness.isStopped(pid) || !isRunning }
+        return Robustness.isStopped(pid)
+    }
+
+    /// `kill -9`, then waits.
+    func kill9() throws -> RunResult {
+        kill(SIGKILL)
+        return try wait()
     }
 }

@@ -22,7 +22,7 @@ struct TeamTests {
         let tag = getpid() % 100000
         let team = Team(
             casuser: "castc\(tag)", analyst: "casta\(tag)", outsider: "casto\(tag)", group: "castg\(tag)")
-        let made = try? JobWorld.sh(
+        let made = try? TestTools.sh(
             """
             groupadd "$3" && \
             useradd --system --no-create-home --shell /usr/sbin/nologin -G "$3" "$0" && \
@@ -31,7 +31,7 @@ struct TeamTests {
             """, team.casuser, team.analyst, team.outsider, team.group)
         atexit {
             guard let team = TeamTests.team else { return }
-            _ = try? JobWorld.sh(
+            _ = try? TestTools.sh(
                 "userdel \"$0\"; userdel \"$1\"; userdel \"$2\"; groupdel \"$3\"; true",
                 team.casuser, team.analyst, team.outsider, team.group)
         }
@@ -47,39 +47,20 @@ struct TeamTests {
         conf = conf.replacingOccurrences(
             of: "database = \(base)/cas.db", with: "database = \(base)/state/cas.db")
         try conf.write(toFile: base + "/cas.conf", atomically: true, encoding: .utf8)
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$0\" && mkdir -p debugs state && chmod 0755 . kernels debugs work state", base)
         return base
     }
 
     /// Runs a built binary as `user` (through runuser) with the tree's configuration.
-    static func run(as user: String, _ tool: String, _ arguments: [String], base: String) throws
-        -> DebuginfoCLI.Output
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: findExecutable("runuser") ?? "/usr/sbin/runuser")
-        process.arguments =
-            ["-u", user, "--", DebuginfoCLI.binaries + "/" + tool] + arguments
-            + ["--config", base + "/cas.conf"]
-        let tag = UUID().uuidString
-        let (out, err) = (base + "/.\(tag).out", base + "/.\(tag).err")
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        defer {
-            unlink(out)
-            unlink(err)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try process.run()
-        process.waitUntilExitReliably()
-        return try DebuginfoCLI.collect(process, out, err)
+    static func run(as user: String, _ tool: String, _ arguments: [String], base: String) throws -> RunResult {
+        try TestTools.execute(
+            "runuser", ["-u", user, "--", BuiltBinary.path(tool)] + arguments + ["--config", base + "/cas.conf"])
     }
 
     /// Whether `user` can read `path` (as the kernel decides, through runuser).
     static func canRead(_ user: String, _ path: String) -> Bool {
-        (try? JobWorld.sh("runuser -u \"$0\" -- cat \"$1\" > /dev/null 2>&1", user, path)) != nil
+        (try? TestTools.sh("runuser -u \"$0\" -- cat \"$1\" > /dev/null 2>&1", user, path)) != nil
     }
 
     /// Check as root, on directories the casuser cannot write: it fails, names the chown for each, and
@@ -109,7 +90,7 @@ struct TeamTests {
             "\(result.stdout)")
         #expect(JobWorld.listing(base) == before, "check created nothing")
 
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$2\" && chown \"$0:$1\" debugs work state && chmod 2750 debugs work state",
             team.casuser, team.group,
             base)
@@ -129,7 +110,7 @@ struct TeamTests {
         guard let team = Self.team else { return print("skipped: needs root, useradd and groupadd") }
         let base = try Self.tree(team)
         defer { try? FileManager.default.removeItem(atPath: base) }
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$2\" && chown \"$0:$1\" debugs work state && chmod 2750 debugs work state",
             team.casuser, team.group,
             base)

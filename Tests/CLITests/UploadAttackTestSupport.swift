@@ -15,9 +15,9 @@ enum AttackWorld {
     static let dedicatedUser: String? = {
         guard geteuid() == 0, findExecutable("useradd") != nil else { return nil }
         let name = "casatk\(getpid() % 100000)"
-        guard (try? JobWorld.sh("useradd --system --no-create-home --shell /usr/sbin/nologin \"$0\"", name)) != nil
+        guard (try? TestTools.sh("useradd --system --no-create-home --shell /usr/sbin/nologin \"$0\"", name)) != nil
         else { return nil }
-        atexit { _ = try? JobWorld.sh("userdel \"$0\" 2>/dev/null", AttackWorld.dedicatedUser ?? "") }
+        atexit { _ = try? TestTools.sh("userdel \"$0\" 2>/dev/null", AttackWorld.dedicatedUser ?? "") }
         return name
     }()
 
@@ -30,7 +30,7 @@ enum AttackWorld {
         let base = try JobWorld.tree(extra: extra)
         if casuser == .dedicated, let user = dedicatedUser { try give(base, to: user) }
         try FileManager.default.createDirectory(atPath: base + "/uploads", withIntermediateDirectories: true)
-        if casuser == .dedicated, let user = dedicatedUser { try JobWorld.sh("chown \"$0\" \"$1\"", user, base + "/uploads") }
+        if casuser == .dedicated, let user = dedicatedUser { try TestTools.sh("chown \"$0\" \"$1\"", user, base + "/uploads") }
         return base
     }
 
@@ -44,14 +44,14 @@ enum AttackWorld {
         conf = conf.replacingOccurrences(of: "[settings]\n", with: "[settings]\ncasuser = \(user)\n")
         conf = conf.replacingOccurrences(of: "database = \(base)/cas.db", with: "database = \(base)/state/cas.db")
         try conf.write(toFile: base + "/cas.conf", atomically: true, encoding: .utf8)
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$1\" && mkdir -p debugs state && mv cas.db* state/ && chown -R \"$0\" kernels work debugs state"
                 + " && chmod 0755 .", user, base)
     }
 
     /// Gives `path` to the tree's casuser (uploads land as the casuser on shared storage).
     static func own(_ path: String, _ casuser: Casuser) throws {
-        if casuser == .dedicated, let user = dedicatedUser { try JobWorld.sh("chown -R \"$0\" \"$1\"", user, path) }
+        if casuser == .dedicated, let user = dedicatedUser { try TestTools.sh("chown -R \"$0\" \"$1\"", user, path) }
     }
 
     /// What identifies a file's content and inode, to show an upload was never written.
@@ -62,7 +62,7 @@ enum AttackWorld {
         var mtime: Int
 
         init(_ path: String) throws {
-            sha256 = try JobWorld.sh("sha256sum < \"$0\"", path)
+            sha256 = try TestTools.sh("sha256sum < \"$0\"", path)
             var st = stat()
             guard stat(path, &st) == 0 else { throw TestFailure("\(path): cannot stat") }
             (inode, size, mtime) = (UInt64(st.st_ino), Int64(st.st_size), st.st_mtim.tv_sec)
@@ -92,6 +92,6 @@ enum AttackWorld {
             assert len(old) == len(new) and data.count(old) >= 1, (old, new, data.count(old))
             open(sys.argv[4], 'wb').write(data.replace(old, new))
             """
-        try JobWorld.sh("python3 -c \"$0\" \"$1\" \"$2\" \"$3\" \"$4\"", script, dump, release, JobWorld.release, path)
+        try TestTools.sh("python3 -c \"$0\" \"$1\" \"$2\" \"$3\" \"$4\"", script, dump, release, JobWorld.release, path)
     }
 }

@@ -55,7 +55,7 @@ struct UploadAttackTests {
             toFile: stage + "/job.json", atomically: true, encoding: .utf8)
         try "".write(toFile: stage + "/NOPURGE", atomically: true, encoding: .utf8)
         let upload = base + "/uploads/case.tar.gz"
-        try JobWorld.sh("cd \"$0\" && tar czf \"$1\" vmcore sys traceback log crash.in findings.txt job.json NOPURGE",
+        try TestTools.sh("cd \"$0\" && tar czf \"$1\" vmcore sys traceback log crash.in findings.txt job.json NOPURGE",
                         stage, upload)
         try AttackWorld.own(upload, casuser)
         let before = try AttackWorld.Fingerprint(upload)
@@ -138,7 +138,7 @@ struct UploadAttackTests {
                     f.write(b'%-16s%-12d%-6d%-6d%-8s%-10d`\\n' % (name, 0, 0, 0, b'100644', len(content)))
                     f.write(content + (b'\\n' if len(content) % 2 else b''))
             """
-        try JobWorld.sh("python3 -c \"$0\" \"$1\" \"$2\" \"$3\" \"$4\"", script, fixtures + "/vmlinux", deb, marker,
+        try TestTools.sh("python3 -c \"$0\" \"$1\" \"$2\" \"$3\" \"$4\"", script, fixtures + "/vmlinux", deb, marker,
                         "6.1.192-evil")
         try AttackWorld.own(deb, casuser)
         let built = try JobWorld.run("cas-admin", ["-b", "-v"], base: base)
@@ -189,7 +189,7 @@ struct UploadAttackTests {
         try FileManager.default.copyItem(atPath: fixtures + "/vmcore.kdump-zlib", toPath: stage + "/vmcore")
         try "".write(toFile: stage + "/vmcore-dmesg.txt", atomically: true, encoding: .utf8)
         let upload = base + "/uploads/with-empty.tar"
-        try JobWorld.sh("cd \"$0\" && tar cf \"$1\" vmcore vmcore-dmesg.txt", stage, upload)
+        try TestTools.sh("cd \"$0\" && tar cf \"$1\" vmcore vmcore-dmesg.txt", stage, upload)
         try AttackWorld.own(upload, casuser)
         let result = try JobWorld.run("cas", ["-i", "empty-member", "-f", upload], base: base)
         #expect(result.status == 0, "\(result.stderr)")
@@ -220,14 +220,14 @@ struct UploadAttackTests {
         try FileManager.default.createDirectory(atPath: stage, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: fixtures + "/vmcore.kdump-zlib", toPath: stage + "/vmcore")
         // Text, not zeros: a log line repeated compresses a few hundred times with gzip.
-        try JobWorld.sh(
+        try TestTools.sh(
             "cd \"$0\" && yes '[ 1.000000] usb 1-1: new high-speed USB device number 2 using ehci-pci' | head -c 48M > big.log"
                 + " && gzip -9 -k big.log && head -c 3M /dev/urandom > noise.bin",
             stage)
         let bomb = base + "/uploads/bomb.tar"
-        try JobWorld.sh("cd \"$0\" && tar cf \"$1\" vmcore big.log.gz", stage, bomb)
+        try TestTools.sh("cd \"$0\" && tar cf \"$1\" vmcore big.log.gz", stage, bomb)
         let big = base + "/uploads/big.tar"
-        try JobWorld.sh("cd \"$0\" && tar cf \"$1\" vmcore noise.bin", stage, big)
+        try TestTools.sh("cd \"$0\" && tar cf \"$1\" vmcore noise.bin", stage, big)
         try AttackWorld.own(base + "/uploads", casuser)
         let ratio = try JobWorld.run("cas", ["-i", "bomb", "-f", bomb], base: base)
         #expect(ratio.status == ExitStatus.badInput.rawValue && ratio.stderr.contains("maxExtraRatio"), "\(ratio.stderr)")
@@ -252,7 +252,7 @@ struct UploadAttackTests {
                 info.size = 4
                 t.addfile(info, io.BytesIO(b'evil'))
             """
-        try JobWorld.sh("python3 -c \"$0\" \"$1\"", script, upload)
+        try TestTools.sh("python3 -c \"$0\" \"$1\"", script, upload)
         try AttackWorld.own(upload, casuser)
         let result = try JobWorld.run("cas", ["-i", "inject", "-f", upload], base: base)
         #expect(result.status == ExitStatus.badInput.rawValue, "\(result.stderr)")
@@ -300,7 +300,7 @@ struct UploadAttackTests {
         #expect(!FileManager.default.fileExists(atPath: marker), "root ran the casuser's program")
         try Robustness.resetConfig(base)
         // cas-admin as root works as the casuser: the database it creates is the casuser's, 0640 (WAL too).
-        try JobWorld.sh("rm -f \"$0\"/state/cas.db*", base)
+        try TestTools.sh("rm -f \"$0\"/state/cas.db*", base)
         let built = try JobWorld.run("cas-admin", ["-b"], base: base)
         #expect(built.status == 0, "\(built.stderr)")
         let uid = try #require(getpwnam(user)).pointee.pw_uid
@@ -353,8 +353,8 @@ struct UploadAttackTests {
             sys.stdout.write(seen.decode(errors='replace'))
             sys.exit(os.WEXITSTATUS(status))
             """
-        let output = try JobWorld.sh("python3 -c \"$0\" \"$1\" \"$2\" \"$3\"", script,
-                                     DebuginfoCLI.binaries + "/cas-admin", base + "/cas.conf", job + "/NOPURGE")
+        let output = try TestTools.sh("python3 -c \"$0\" \"$1\" \"$2\" \"$3\"", script,
+                                     BuiltBinary.path("cas-admin"), base + "/cas.conf", job + "/NOPURGE")
         #expect(output.contains("[y/N]"), "\(output)")
         #expect(FileManager.default.fileExists(atPath: job + "/crash.in"), "the job was purged: \(output)")
     }

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -17,7 +18,7 @@ import Testing
 
     /// A work directory holding `vmcore` (the kdump-zlib fixture) and `vmcore-dmesg.txt`, plus a job directory.
     static func workspace() throws -> (work: String, job: String) {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump("vmcore.kdump-zlib"), toPath: work + "/vmcore")
         try Data("[    0.000000] Linux version 6.1.192-tiny-pidfix\n".utf8).write(
             to: URL(fileURLWithPath: work + "/vmcore-dmesg.txt"))
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func elfDumpIsWrittenSparse() throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
         try ArchiveFixtures.run("/bin/sh", ["-c", "gzip -1 -c \"$1\" > \"$2\"", "sh",
@@ -119,7 +120,7 @@ import Testing
 
     /// `tar --sparse` of a mostly-zero ELF dump (as vmcores are often sent): holes come back as zeros, byte for byte.
     @Test func sparseTarOfAnELFDumpIsByteIdentical() throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
         try ArchiveFixtures.run("/bin/sh", ["-c", "cp --sparse=always \"$1\" \"$2/vmcore\" && cd \"$2\" && tar --sparse -czf s.tar.gz vmcore",
@@ -130,7 +131,7 @@ import Testing
 
     /// An all-zero member reads as an empty tar archive to libarchive; it must come out as the plain file it is.
     @Test func allZeroMemberIsKeptAsAPlainFile() throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump("vmcore.flat"), toPath: work + "/vmcore")
@@ -142,7 +143,7 @@ import Testing
     }
 
     @Test func largestDumpIsChosenAndOthersKept() throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump("vmcore.flat"), toPath: work + "/small")

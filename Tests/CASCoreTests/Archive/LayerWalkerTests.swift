@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func streamSourceDecompressesOnlyWhatIsRead() throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         let elf = try ArchiveFixtures.dump("vmcore.elf")
         try ArchiveFixtures.run("/bin/sh", ["-c", "tar czf \"$2\" -C \"$(dirname \"$1\")\" vmcore.elf", "sh", elf,

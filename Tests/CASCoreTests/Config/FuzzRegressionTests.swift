@@ -1,11 +1,11 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
 /// Inputs the fuzzer (`make fuzz`) flagged, replayed through the same entry points.
 struct FuzzRegressionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fuzz/regressions").path
+    static let root = TestTools.packageRoot + "/Tests/Fuzz/regressions"
 
     static func inputs(_ target: String) -> [String] {
         let dir = root + "/" + target

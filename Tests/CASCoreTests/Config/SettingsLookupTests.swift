@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 

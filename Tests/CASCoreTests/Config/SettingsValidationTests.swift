@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -60,9 +61,7 @@ struct SettingsValidationTests {
     }
 
     @Test func repoSampleConfigParsesWithoutWarnings() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let sample = try String(contentsOf: root.appendingPathComponent("Config/cas.conf"), encoding: .utf8)
+        let sample = try String(contentsOfFile: TestTools.packageRoot + "/Config/cas.conf", encoding: .utf8)
         let s = try Settings.parse(sample, path: "Config/cas.conf", base: "/default")
         #expect(s.warnings.isEmpty)
         #expect(s.kernels == "/mnt/kernels")

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -12,7 +13,7 @@ struct CrashFixtureTests {
 
     /// A job directory holding the dump and the vmlinux (at its package path) as links to the fixture.
     func makeJob() throws -> String {
-        let job = try T.temporaryDirectory("cas-job")
+        let job = try TemporaryDirectory.make("cas-job")
         let fm = FileManager.default
         try fm.createSymbolicLink(
             atPath: job + "/vmcore.kdump-d31", withDestinationPath: try T.fixture("vmcore.kdump-d31"))
@@ -34,7 +35,7 @@ struct CrashFixtureTests {
         let crash = try #require(T.crashBinary)
         let context = SnippetContext(arch: "x86_64", release: Self.release, jobDirectory: job, caseID: "12345")
         let prepared = try await CrashPreparation.prepare(
-            snippetsDirectory: T.packageRoot.appendingPathComponent("Snippets").path, context: context,
+            snippetsDirectory: TestTools.packageRoot + "/Snippets", context: context,
             crash: crash, dump: "vmcore.kdump-d31", vmlinux: Self.vmlinuxPath)
         #expect(prepared.snippetFailures.isEmpty)
         #expect(T.read(job, "crash.in") == prepared.input)
@@ -79,7 +80,7 @@ struct CrashFixtureTests {
 
     @Test func modulesSecondPassLoadsCrashfixDebugInfo() async throws {
         let job = try makeJob()
-        let modules = try T.temporaryDirectory("cas-modules")
+        let modules = try TemporaryDirectory.make("cas-modules")
         try FileManager.default.createDirectory(atPath: modules + "/extra", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: try T.fixture("crashfix.ko"), toPath: modules + "/extra/crashfix.ko")
         let load = try await CrashAnalysis(runner: try run(job), timeoutSeconds: 900)

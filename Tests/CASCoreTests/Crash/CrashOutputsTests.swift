@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func listsExistingOutputsWithSizes() throws {
-        let dir = try CrashTestSupport.temporaryDirectory()
+        let dir = try TemporaryDirectory.make("cas-crash")
         try "bt >> traceback\nsys >> sys\nexit\n".write(toFile: dir + "/crash.in", atomically: true, encoding: .utf8)
         try "12345".write(toFile: dir + "/crash.out", atomically: true, encoding: .utf8)
         try "PID: 1\n".write(toFile: dir + "/traceback", atomically: true, encoding: .utf8)

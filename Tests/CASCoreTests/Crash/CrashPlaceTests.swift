@@ -35,14 +35,7 @@ import Testing
 
     @Test func hostArchitectureIsUnameMachine() throws {
         let uname = try #require(findExecutable("uname"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: uname)
-        process.arguments = ["-m"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExitReliably()
-        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let expected = try TestTools.execute(uname, ["-m"]).stdout
         #expect(CrashPlace.hostArchitecture() == expected.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 

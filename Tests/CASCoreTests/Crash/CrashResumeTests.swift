@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -22,7 +23,7 @@ import Testing
         """
 
     func run(_ commands: [String], noShell: Bool = false) async throws -> (CrashRunOutcome, String) {
-        let job = try T.temporaryDirectory()
+        let job = try TemporaryDirectory.make("cas-crash")
         let script = try T.writeScript(job + "/fake-crash", Self.interpreter)
         let outcome = try await CrashResume.run(commands: commands, directory: job, timeoutSeconds: 30) {
             input, output, timeout throws(CrashError) in
@@ -56,7 +57,7 @@ import Testing
     }
 
     @Test func crashThatCannotStartFailsTheRun() async throws {
-        let job = try T.temporaryDirectory()
+        let job = try TemporaryDirectory.make("cas-crash")
         let script = try T.writeScript(job + "/fake-crash", "#!/bin/sh\necho 'crash: cannot open dump' >&2\nexit 1\n")
         await #expect(throws: CrashError.self) {
             try await CrashResume.run(commands: ["sys"], directory: job, timeoutSeconds: 30) {

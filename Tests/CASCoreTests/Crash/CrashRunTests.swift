@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
     typealias T = CrashTestSupport
 
     func fakeRun(_ script: String, timeout: Int = 2) throws -> (CrashRun, String) {
-        let job = try T.temporaryDirectory()
+        let job = try TemporaryDirectory.make("cas-crash")
         let crash = try T.writeScript(job + "/fake-crash", script)
         return (
             CrashRun(crash: crash, directory: job, dump: "vmcore", vmlinux: "vmlinux", timeoutSeconds: timeout), job
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func missingCrashBinaryCannotStart() async throws {
-        let job = try T.temporaryDirectory()
+        let job = try TemporaryDirectory.make("cas-crash")
         let run = CrashRun(crash: job + "/no-crash", directory: job, dump: "d", vmlinux: "v", timeoutSeconds: 5)
         await #expect(throws: CrashError.self) { try await run.run() }
     }
@@ -74,7 +75,7 @@ import Testing
     @Test(.enabled(if: CrashTestSupport.crashBinary != nil, "crash is not installed"))
     func garbageDumpFailsWithTheRealCrashsMessage() async throws {
         let crash = try #require(T.crashBinary)
-        let job = try T.temporaryDirectory()
+        let job = try TemporaryDirectory.make("cas-crash")
         try Data(repeating: 0x5a, count: 100_000).write(to: URL(fileURLWithPath: job + "/vmcore"))
         try "sys\nexit\n".write(toFile: job + "/crash.in", atomically: true, encoding: .utf8)
         let run = CrashRun(

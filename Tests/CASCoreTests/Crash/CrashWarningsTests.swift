@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -88,9 +89,9 @@ struct CrashWarningsFixtureTests {
     @Test func realCrashOnTheOOMDumpIsDiagnosedAndNamesTheFix() async throws {
         let dump = try await DumpFixtures.shared.path("oom.kdump-d31", classes: true)
         let vmlinux = try await DumpFixtures.shared.path("vmlinux", classes: true)
-        let job = try CrashTestSupport.temporaryDirectory("cas-warnings")
+        let job = try TemporaryDirectory.make("cas-warnings")
         defer { try? FileManager.default.removeItem(atPath: job) }
-        let ps = try String(contentsOfFile: CrashTestSupport.packageRoot.appendingPathComponent("Snippets/90-ps").path, encoding: .utf8)
+        let ps = try String(contentsOfFile: TestTools.packageRoot + "/Snippets/90-ps", encoding: .utf8)
         try Data(("vm >> vm\n" + ps + "exit\n").utf8).write(to: URL(fileURLWithPath: job + "/crash.in"))
         let run = CrashRun(
             crash: try #require(CrashTestSupport.crashBinary), directory: job, dump: dump, vmlinux: vmlinux,

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -31,7 +32,7 @@ import Testing
 
     /// The written script, run by sh, hands crash exactly the paths and the caller's arguments.
     @Test func writtenScriptPassesHostilePathsAndArgumentsIntact() async throws {
-        let root = try T.temporaryDirectory()
+        let root = try TemporaryDirectory.make("cas-crash")
         let job = root + "/job it's $HOME `id` \"q\" \\ end"
         try FileManager.default.createDirectory(atPath: job, withIntermediateDirectories: true)
         let fakeCrash = try T.writeScript(
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func writtenScriptResolvesABareNameOnPathNeverItself() throws {
-        let job = try T.temporaryDirectory()
+        let job = try TemporaryDirectory.make("cas-crash")
         try CrashWrapper.write(crash: "sh", dump: "d", vmlinux: "v", directory: job)
         let text = T.read(job, "crash")
         let sh = try #require(findExecutable("sh"))

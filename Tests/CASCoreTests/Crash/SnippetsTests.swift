@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
     typealias T = CrashTestSupport
 
     @Test func loadsFilesInNameOrderSkippingHiddenBackupsAndDirectories() throws {
-        let dir = try T.temporaryDirectory()
+        let dir = try TemporaryDirectory.make("cas-crash")
         for name in ["20-sys", "10-traceback", ".hidden", "30-log~", "100-late"] {
             try "sys\n".write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
         }
@@ -22,7 +23,7 @@ import Testing
 
     @Test func missingOrEmptyDirectoryIsAConfigurationError() throws {
         #expect(throws: CrashError.self) { try Snippet.load(directory: "/nonexistent/snippets") }
-        let empty = try T.temporaryDirectory()
+        let empty = try TemporaryDirectory.make("cas-crash")
         do {
             _ = try Snippet.load(directory: empty)
             Issue.record("no error")
@@ -33,8 +34,8 @@ import Testing
     }
 
     @Test func executableSnippetRunsInTheJobDirectoryWithTheCASVariables() async throws {
-        let snippets = try T.temporaryDirectory()
-        let job = try T.temporaryDirectory("cas job $dir 'q'")
+        let snippets = try TemporaryDirectory.make("cas-crash")
+        let job = try TemporaryDirectory.make("cas job $dir 'q'")
         try "bt >> traceback\n".write(toFile: snippets + "/10-plain", atomically: true, encoding: .utf8)
         try T.writeScript(
             snippets + "/20-site",
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func hangingExecutableSnippetIsKilledAndSkipped() async throws {
-        let snippets = try T.temporaryDirectory()
+        let snippets = try TemporaryDirectory.make("cas-crash")
         try T.writeScript(snippets + "/10-hang", "#!/bin/sh\necho sys\nsleep 1000 &\nwait\n")
         let context = SnippetContext(arch: "x86_64", release: "r", jobDirectory: snippets, caseID: "1")
         let start = ContinuousClock.now
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func defaultDirectoryPrefersTheInstalledLayout() throws {
-        let prefix = try T.temporaryDirectory()
+        let prefix = try TemporaryDirectory.make("cas-crash")
         try FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             atPath: prefix + "/share/cas/snippets", withIntermediateDirectories: true)
@@ -85,16 +86,16 @@ import Testing
     }
 
     @Test func defaultDirectoryInADevelopmentBuildIsTheRepositorySnippets() {
-        let executable = CrashTestSupport.packageRoot.appendingPathComponent(".build/debug/cas").path
+        let executable = TestTools.packageRoot + "/.build/debug/cas"
         let found = Snippet.defaultDirectory(executablePath: executable)
         #expect(
             found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-                == T.packageRoot.appendingPathComponent("Snippets").standardizedFileURL.path)
+                == URL(fileURLWithPath: TestTools.packageRoot + "/Snippets").standardizedFileURL.path)
         #expect(Snippet.defaultDirectory(executablePath: "/nonexistent/bin/cas") == nil)
     }
 
     @Test func repositorySnippetsGiveTheIssueCommandSet() throws {
-        let snippets = try Snippet.load(directory: T.packageRoot.appendingPathComponent("Snippets").path)
+        let snippets = try Snippet.load(directory: TestTools.packageRoot + "/Snippets")
         #expect(snippets.allSatisfy { !$0.isExecutable })
         let texts = try snippets.map { try String(contentsOfFile: $0.path, encoding: .utf8) }
         #expect(

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -60,9 +61,9 @@ struct DebPackageTests {
             ])
             open(sys.argv[1] + "/debian-binary", "w").write("2.0\\n")
             """
-        try DebuginfoFixture.run("/usr/bin/python3", ["-c", script, base])
+        try TestTools.run("/usr/bin/python3", ["-c", script, base])
         let deb = base + "/linux-image-6.1.0-ok-dbg_1_amd64.deb"
-        try DebuginfoFixture.run(
+        try TestTools.run(
             "/bin/sh", ["-c", "cd \"$0\" && ar rc \"$1\" debian-binary control.tar.gz data.tar.gz", base, deb])
         #expect {
             try DebPackage.read(path: deb)

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -7,9 +8,8 @@ import Testing
 struct DumpCompletenessTests {
     /// A copy of the fixture `name` holding its first `keep` bytes (all when nil), in a temporary directory.
     static func copy(_ name: String, keep: Int64? = nil, patch: (offset: UInt64, byte: UInt8)? = nil) async throws -> String {
-        let source = try await DumpFixtures.shared.path(name)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cas-cut-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let source = try Fixtures.path(name)
+        let directory = try TemporaryDirectory.make("cas-cut")
         let path = directory + "/" + name
         try FileManager.default.copyItem(atPath: source, toPath: path)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
@@ -56,7 +56,7 @@ struct DumpCompletenessTests {
 
     @Test func otherFilesAreNotJudged() async throws {
         // makedumpfile's flattened format (-F) is a stream, not judged here.
-        #expect(DumpCompleteness.check(path: try await DumpFixtures.shared.path("vmcore.flat")) == nil)
+        #expect(DumpCompleteness.check(path: try Fixtures.path("vmcore.flat")) == nil)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cas-not-a-dump-\(getpid())").path
         try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
         #expect(DumpCompleteness.check(path: path) == nil)

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct DumpIdentifierFixtureTests {
     @Test(arguments: DumpFixtures.dumps)
     func identifiesRealDump(_ name: String) async throws {
-        let path = try await DumpFixtures.shared.path(name)
+        let path = try Fixtures.path(name)
         let identity = try DumpIdentifier.identify(FileByteSource(path: path), name: name, bufferSize: 64 << 20)
         #expect(identity.release == DumpFixtures.release)
         #expect(identity.version == DumpFixtures.version)
@@ -47,7 +48,7 @@ import Testing
             print("skipped: crash is not installed")
             return
         }
-        let path = try await DumpFixtures.shared.path(name)
+        let path = try Fixtures.path(name)
         let result = try await Command(crash, ["--osrelease", path], timeout: .seconds(120)).run()
         #expect(result.succeeded, "crash --osrelease \(name): \(result.lastLines())")
         let ours = try DumpIdentifier.identify(FileByteSource(path: path), name: name, bufferSize: 64 << 20)
@@ -57,7 +58,7 @@ import Testing
     /// The header path reads a few KiB, not the dump: the ELF fixture identifies with a 0-byte scan budget.
     @Test func realDumpsNeedNoBannerScan() async throws {
         for name in DumpFixtures.dumps {
-            let path = try await DumpFixtures.shared.path(name)
+            let path = try Fixtures.path(name)
             let identity = try DumpIdentifier.identify(FileByteSource(path: path), name: name, bufferSize: 0)
             #expect(identity.version == DumpFixtures.version, "\(name)")
             #expect(identity.banner == nil, "\(name) should not have been scanned")
@@ -66,7 +67,7 @@ import Testing
 
     /// Every prefix of the real kdump up to the end of its VMCOREINFO fails cleanly; the full headers succeed.
     @Test func truncatedRealKdumpFailsCleanly() async throws {
-        let path = try await DumpFixtures.shared.path("vmcore.kdump-d31")
+        let path = try Fixtures.path("vmcore.kdump-d31")
         let headers = try FileByteSource(path: path).read(at: 0, count: 0x13b0 + 0xc6c)
         for length in [0, 1, 8, 100, 463, 464, 4096, 4100, 4199, 4200, 0x13b0, headers.count - 1] {
             #expect(throws: DumpError.self, "prefix \(length)") {

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -37,7 +38,7 @@ import Testing
     @Test func fourFormatsAgreeWithMakedumpfile() async throws {
         var texts: [String: String] = [:]
         for name in DumpFixtures.dumps {
-            let log = try Self.log(try await DumpFixtures.shared.path(name))
+            let log = try Self.log(try Fixtures.path(name))
             #expect(log.layout == "printk_ringbuffer")
             #expect(log.skipped == 0, "\(name)")
             #expect(log.records.first.map { String(decoding: $0.text, as: UTF8.self) }?.hasPrefix("Linux version 6.1.192-tiny-pidfix") == true)
@@ -47,7 +48,7 @@ import Testing
         #expect(reference.contains("Kernel panic - not syncing: sysrq triggered crash"))
         for name in DumpFixtures.dumps {
             #expect(texts[name] == reference, "\(name) differs from vmcore.kdump-d31")
-            if let theirs = try await Self.makedumpfile(try await DumpFixtures.shared.path(name)) {
+            if let theirs = try await Self.makedumpfile(try Fixtures.path(name)) {
                 #expect(texts[name] == theirs, "\(name) differs from makedumpfile --dump-dmesg")
             } else {
                 #expect(name == "vmcore.flat" || name == "vmcore.kdump-zlib", "makedumpfile refused \(name)")
@@ -57,7 +58,7 @@ import Testing
 
     /// Levels, facilities and callers of a real log: the banner at KERN_NOTICE from the kernel (facility 0).
     @Test func recordFields() async throws {
-        let log = try Self.log(try await DumpFixtures.shared.path("vmcore.kdump-d31"))
+        let log = try Self.log(try Fixtures.path("vmcore.kdump-d31"))
         let banner = try #require(log.records.first)
         #expect(banner.level == 5)
         #expect(banner.facility == 0)
@@ -70,7 +71,7 @@ import Testing
     /// Every crash class: identical to makedumpfile, and the key line of the class is there.
     @Test(arguments: DumpFixtures.classes)
     func crashClassesAgreeWithMakedumpfile(_ name: String) async throws {
-        let path = try await DumpFixtures.shared.path(name + ".kdump-d31", classes: true)
+        let path = try Fixtures.path(name + ".kdump-d31", classes: true)
         let log = try Self.log(path)
         #expect(log.skipped == 0)
         let theirs = try #require(try await Self.makedumpfile(path))
@@ -81,11 +82,11 @@ import Testing
     /// crash's own `log` (8.0.2, with the debug vmlinux) prints the same lines: on the sysrq dump and on
     /// one crash class (crash takes seconds per dump, so not on all of them).
     @Test func agreesWithCrashLog() async throws {
-        let dump = try await DumpFixtures.shared.path("vmcore.kdump-d31")
-        let vmlinux = try await DumpFixtures.shared.path("vmlinux")
+        let dump = try Fixtures.path("vmcore.kdump-d31")
+        let vmlinux = try Fixtures.path("vmlinux")
         #expect(try Self.log(dump).text == (try await Self.crashLog(vmlinux: vmlinux, dump: dump)))
-        let oom = try await DumpFixtures.shared.path("oom.kdump-d31", classes: true)
-        let classesVmlinux = try await DumpFixtures.shared.path("vmlinux", classes: true)
+        let oom = try Fixtures.path("oom.kdump-d31", classes: true)
+        let classesVmlinux = try Fixtures.path("vmlinux", classes: true)
         #expect(try Self.log(oom).text == (try await Self.crashLog(vmlinux: classesVmlinux, dump: oom)))
     }
 }

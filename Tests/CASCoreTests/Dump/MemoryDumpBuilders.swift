@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 
 @testable import CASCore
@@ -155,8 +156,6 @@ enum MemoryDumpBuilders {
 /// Page compression with the real libraries (zlib, liblzo2, libsnappy, libzstd), loaded with dlopen as
 /// CAS loads its decompressors, so the tests compress exactly as makedumpfile does.
 enum PageCompressor {
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
     static func compress(_ page: [UInt8], codec: String) throws -> [UInt8] {
         switch codec {
         case "zlib":
@@ -166,7 +165,7 @@ enum PageCompressor {
             let compress2 = try symbol("libz.so.1", "compress2", as: Compress2.self)
             var length = UInt(page.count + page.count / 1000 + 64)
             var out = [UInt8](repeating: 0, count: Int(length))
-            guard compress2(&out, &length, page, UInt(page.count), 1) == 0 else { throw Failure(description: "zlib") }
+            guard compress2(&out, &length, page, UInt(page.count), 1) == 0 else { throw TestFailure("zlib") }
             return Array(out.prefix(Int(length)))
         case "lzo":
             typealias Compress = @convention(c) (
@@ -178,7 +177,7 @@ enum PageCompressor {
             var out = [UInt8](repeating: 0, count: Int(length))
             var work = [UInt8](repeating: 0, count: 16384 * 8)  // LZO1X_1_MEM_COMPRESS
             let status = work.withUnsafeMutableBytes { compress(page, UInt(page.count), &out, &length, $0.baseAddress) }
-            guard status == 0 else { throw Failure(description: "lzo \(status)") }
+            guard status == 0 else { throw TestFailure("lzo \(status)") }
             return Array(out.prefix(Int(length)))
         case "snappy":
             typealias Compress = @convention(c) (
@@ -188,7 +187,7 @@ enum PageCompressor {
             var length = 32 + page.count + page.count / 6
             var out = [CChar](repeating: 0, count: length)
             let input = page.map { CChar(bitPattern: $0) }
-            guard compress(input, input.count, &out, &length) == 0 else { throw Failure(description: "snappy") }
+            guard compress(input, input.count, &out, &length) == 0 else { throw TestFailure("snappy") }
             return out.prefix(length).map { UInt8(bitPattern: $0) }
         case "zstd":
             typealias Compress = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int, Int32) -> Int
@@ -196,7 +195,7 @@ enum PageCompressor {
             var out = [UInt8](repeating: 0, count: page.count + 1024)
             let capacity = out.count
             let length = out.withUnsafeMutableBytes { compress($0.baseAddress, capacity, page, page.count, 1) }
-            guard length > 0, length <= capacity else { throw Failure(description: "zstd") }
+            guard length > 0, length <= capacity else { throw TestFailure("zstd") }
             return Array(out.prefix(length))
         default:
             return page
@@ -205,7 +204,7 @@ enum PageCompressor {
 
     private static func symbol<T>(_ library: String, _ name: String, as type: T.Type) throws -> T {
         guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL), let pointer = dlsym(handle, name) else {
-            throw Failure(description: "\(library) \(name): \(String(cString: dlerror()))")
+            throw TestFailure("\(library) \(name): \(String(cString: dlerror()))")
         }
         return unsafeBitCast(pointer, to: type)
     }

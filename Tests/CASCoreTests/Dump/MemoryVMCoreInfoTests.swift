@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -74,7 +75,7 @@ import Testing
     /// The s390x kdump (lzo pages) and ELF inside compressed archives: read through the stream, never unpacked.
     @Test func s390xThroughArchives() throws {
         let (memory, _) = MemoryDumpBuilders.s390xMemory(release: Self.release)
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         let kdump = try MemoryDumpBuilders.kdump(memory: memory, machine: "s390x", bigEndian: true, codec: "lzo")
         try Data(kdump).write(to: URL(fileURLWithPath: work + "/vmcore"))
@@ -105,7 +106,7 @@ import Testing
         let kdump = try MemoryDumpBuilders.kdump(
             frames: 400_000, pages: pages, machine: "s390x", bigEndian: true, codec: "zlib")
         #expect(kdump.count > 9 << 20)
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try Data(kdump).write(to: URL(fileURLWithPath: work + "/vmcore"))
         try ArchiveFixtures.shell("tar czf big.tar.gz vmcore", in: work)

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 struct FindingsReportTests {
     @Test("creates job.json when absent and rewrites findings on a second run")
     func createsAndRewrites() throws {
-        let job = try FindingsTestSupport.temporaryDirectory("job")
+        let job = try TemporaryDirectory.make("cas-job")
         try FindingsTestSupport.write(["log": "[ 1.0] sysrq: Trigger a crash\n"], into: job)
         let rules = FindingsTestSupport.builtinRulesDirectory
         try FindingsEngine.evaluate(jobDirectory: job, siteRules: nil, builtinRules: rules).write(to: job)
@@ -26,7 +27,7 @@ struct FindingsReportTests {
 
     @Test("a job.json that is not a JSON object is left alone and reported")
     func badJobJSON() throws {
-        let job = try FindingsTestSupport.temporaryDirectory("job")
+        let job = try TemporaryDirectory.make("cas-job")
         try FindingsTestSupport.write(["job.json": "[1, 2]"], into: job)
         let report = FindingsReport(facts: CrashFacts(), findings: [])
         #expect(throws: FindingsError.badJobRecord(path: job + "/job.json", reason: "not an object")) {

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -39,7 +40,7 @@ struct FixtureJobTests {
         .enabled(if: crashAvailable, "needs the crash utility (apt install crash)"))
     func writesIntoTheJob() throws {
         let source = try FindingsTestSupport.fixtureJob()
-        let job = try FindingsTestSupport.temporaryDirectory("fixture-copy")
+        let job = try TemporaryDirectory.make("cas-fixture-copy")
         for name in ["sys", "traceback", "log", "modules", "memory", "ps"] {
             try FileManager.default.copyItem(atPath: "\(source)/\(name)", toPath: "\(job)/\(name)")
         }

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -38,7 +39,7 @@ struct RuleSetTests {
 
     @Test("a site directory adds rules, overrides built-ins by ID and can switch one off")
     func overrideAndExtend() throws {
-        let site = try FindingsTestSupport.temporaryDirectory("site-rules")
+        let site = try TemporaryDirectory.make("cas-site-rules")
         try FindingsTestSupport.write(["acme.rules": Self.siteRules, "README": "not a rules file [x"], into: site)
         let rules = try RuleSet.load(builtin: FindingsTestSupport.builtinRulesDirectory, site: site)
         let builtinCount = try FindingsTestSupport.builtinRules().count
@@ -60,9 +61,9 @@ struct RuleSetTests {
 
     @Test("a job evaluated with site rules picks them up without rebuilding")
     func evaluateWithSiteRules() throws {
-        let site = try FindingsTestSupport.temporaryDirectory("site-rules")
+        let site = try TemporaryDirectory.make("cas-site-rules")
         try FindingsTestSupport.write(["acme.rules": Self.siteRules], into: site)
-        let job = try FindingsTestSupport.temporaryDirectory("job")
+        let job = try TemporaryDirectory.make("cas-job")
         try FindingsTestSupport.write(["log": Self.log], into: job)
         let report = try FindingsEngine.evaluate(
             jobDirectory: job, siteRules: site, builtinRules: FindingsTestSupport.builtinRulesDirectory)
@@ -71,7 +72,7 @@ struct RuleSetTests {
 
     @Test("bad site files and directories are configuration errors naming file and line")
     func badSite() throws {
-        let site = try FindingsTestSupport.temporaryDirectory("site-rules")
+        let site = try TemporaryDirectory.make("cas-site-rules")
         try FindingsTestSupport.write(
             [
                 "a.rules": "[x]\ntitle = t\nseverity = info\nfiles = log\npattern = a\n",
@@ -83,8 +84,8 @@ struct RuleSetTests {
         #expect(throws: RuleError.unreadable(path: site + "/missing", reason: "no such directory or not readable")) {
             try RuleSet.load(builtin: FindingsTestSupport.builtinRulesDirectory, site: site + "/missing")
         }
-        let job = try FindingsTestSupport.temporaryDirectory("job")
-        let other = try FindingsTestSupport.temporaryDirectory("site-rules")
+        let job = try TemporaryDirectory.make("cas-job")
+        let other = try TemporaryDirectory.make("cas-site-rules")
         try FindingsTestSupport.write(["c.rules": "[c\n"], into: other)
         let expected = FindingsError.rules(
             .syntax(path: other + "/c.rules", line: 1, message: "unclosed section header '[c'"))

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
 
     /// A job world: settings with a fresh work directory and database, and a file to give the job.
     static func world() throws -> (Settings, Store, file: String, base: String) {
-        let base = try CrashTestSupport.temporaryDirectory("cas-job-stages")
+        let base = try TemporaryDirectory.make("cas-job-stages")
         let settings = Settings.defaults(base: base, source: "test")
         try FileManager.default.createDirectory(atPath: settings.workDirectory, withIntermediateDirectories: true)
         let file = base + "/vmcore"

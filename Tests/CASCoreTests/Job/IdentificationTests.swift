@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -38,7 +39,7 @@ import Testing
 
     @Test(arguments: fixtures)
     func throughEveryLayer(_ name: String) throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump(name), toPath: work + "/vmcore")
         try Data("dmesg\n".utf8).write(to: URL(fileURLWithPath: work + "/vmcore-dmesg.txt"))
@@ -57,7 +58,7 @@ import Testing
             print("skipped: zstd is not installed")
             return
         }
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try FileManager.default.copyItem(atPath: try ArchiveFixtures.dump("vmcore.elf"), toPath: work + "/vmcore")
         try ArchiveFixtures.shell("for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat vmcore; done | zstd -q -1 > big.zst",
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func archiveWithoutDumpSaysWhatItIs() throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try ArchiveFixtures.shell("echo hello > notes.txt && tar czf notes.tar.gz notes.txt", in: work)
         #expect {
@@ -99,7 +100,7 @@ import Testing
     /// A vmlinux (any ELF executable) given as the upload is refused by intake saying what it is; inside an
     /// archive it stays an extra member.
     @Test func intakeOfAnELFExecutableSaysWhatItIs() throws {
-        let work = try ArchiveFixtures.temporaryDirectory()
+        let work = try TemporaryDirectory.make("cas-archive-test")
         defer { ArchiveFixtures.cleanup(work) }
         try FileManager.default.createDirectory(atPath: work + "/job", withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: "/bin/true", toPath: work + "/vmlinux")

@@ -1,4 +1,5 @@
 import CASCore
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct RemoteJobTests {
         let base = try DebuginfoFixture.temporaryDirectory()
         var settings = Settings.defaults(base: base, source: "test")
         settings.localAnalysis = false
-        settings.snippets = DebuginfoFixture.packageRoot + "/Snippets"
+        settings.snippets = TestTools.packageRoot + "/Snippets"
         settings.sshOptions = ["-F", servers[0].clientConfig]
         settings.sshConnectTimeout = 5
         try FileManager.default.createDirectory(atPath: settings.workDirectory, withIntermediateDirectories: true)

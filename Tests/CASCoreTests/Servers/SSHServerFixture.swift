@@ -9,7 +9,7 @@ final class SSHServerFixture: @unchecked Sendable {
     let directory: String
     let port: Int
     let clientConfig: String
-    private let process: Process
+    private var server: Daemon?
 
     static var available: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") && findExecutable("ssh") != nil
@@ -21,8 +21,7 @@ final class SSHServerFixture: @unchecked Sendable {
         port = try freeLoopbackPort()
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for key in ["host_key", "user_key"] {
-            let result = try await Command("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", "\(directory)/\(key)"]).run()
-            try #require(result.succeeded, "ssh-keygen: \(result.lastLines())")
+            try TestTools.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", "\(directory)/\(key)"])
         }
         try FileManager.default.copyItem(atPath: "\(directory)/user_key.pub", toPath: "\(directory)/authorized_keys")
         try """
@@ -48,17 +47,15 @@ final class SSHServerFixture: @unchecked Sendable {
           LogLevel ERROR
 
         """.write(toFile: clientConfig, atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-        process.arguments = ["-D", "-e", "-f", "\(directory)/sshd_config"]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        try waitForListener(port: port)
+        let port = self.port
+        server = try Daemon(
+            "/usr/sbin/sshd", ["-D", "-e", "-f", "\(directory)/sshd_config"], log: "\(directory)/sshd.log",
+            readyWithin: 10
+        ) { canConnect(port: port) }
     }
 
     deinit {
-        process.terminate()
-        process.waitUntilExitReliably()
+        server?.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -66,23 +63,4 @@ final class SSHServerFixture: @unchecked Sendable {
     func ssh(user: String = Settings.currentUserName()) -> SSH {
         SSH(user: user, options: ["-F", clientConfig], connectTimeout: 5)
     }
-}
-
-/// Polls until something accepts TCP connections on the loopback port (at most 10 s).
-func waitForListener(port: Int) throws {
-    let deadline = Date().addingTimeInterval(10)
-    while Date() < deadline {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        close(fd)
-        if connected { return }
-        usleep(20_000)
-    }
-    throw CocoaError(.fileReadUnknown)
 }

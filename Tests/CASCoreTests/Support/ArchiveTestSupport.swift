@@ -2,51 +2,10 @@ import CASTestSupport
 import Foundation
 import Testing
 
-/// Shared helpers for the Archive and Identification tests: fixture dumps decompressed once per process,
-/// temporary directories, and the real compression tools.
+/// Shared helpers for the Archive and Identification tests: fixture dumps and the real compression tools.
 enum ArchiveFixtures {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        fatalError("package root not found above \(#filePath)")
-    }()
-
-    static let fixtureDirectory = packageRoot.appendingPathComponent("../shared/fixtures/kernel-6.1.192-tiny")
-        .standardizedFileURL
-
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cache: [String: String] = [:]
-    private static let cacheDirectory: String = {
-        // Shared by test runs: a file appears there only complete (decompressed aside, then renamed).
-        let dir = NSTemporaryDirectory() + "cas-archive-fixtures"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }()
-
     /// The decompressed fixture `name` (e.g. "vmcore.elf"), made once per test process.
-    static func dump(_ name: String) throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let path = cache[name] { return path }
-        let path = cacheDirectory + "/" + name
-        if !FileManager.default.fileExists(atPath: path) {
-            let partial = path + ".\(getpid()).partial"
-            try run("/bin/sh", ["-c", "xz -dc \"$1\" > \"$2\" && mv \"$2\" \"$3\"", "sh",
-                                fixtureDirectory.path + "/\(name).xz", partial, path])
-        }
-        cache[name] = path
-        return path
-    }
-
-    /// A fresh temporary directory, removed by the caller with `cleanup`.
-    static func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "cas-archive-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func dump(_ name: String) throws -> String { try Fixtures.path(name) }
 
     static func cleanup(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)

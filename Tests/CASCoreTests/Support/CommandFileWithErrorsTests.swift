@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 
 @Suite struct CommandFileWithErrorsTests {
     @Test func standardErrorLandsInTheFileInOrder() async throws {
-        let dir = try CrashTestSupport.temporaryDirectory("cas-command")
+        let dir = try TemporaryDirectory.make("cas-command")
         let result = try await Command(
             "/bin/sh", ["-c", "echo one; echo two >&2; echo three; echo four >&2"],
             output: .fileWithErrors(dir + "/out")
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func reportsTheStatus() async throws {
-        let dir = try CrashTestSupport.temporaryDirectory("cas-command")
+        let dir = try TemporaryDirectory.make("cas-command")
         let result = try await Command(
             "/bin/sh", ["-c", "echo new >&2; exit 4"], output: .fileWithErrors(dir + "/out")
         )
@@ -28,7 +29,7 @@ import Testing
     /// An output file is created new: an existing file (a customer's, a hard link to an upload) or a
     /// symlink at that name is never opened, so it can never be truncated or written through.
     @Test func neverWritesThroughAnExistingFileOrLink() async throws {
-        let dir = try CrashTestSupport.temporaryDirectory("cas-command")
+        let dir = try TemporaryDirectory.make("cas-command")
         try "the customer's bytes\n".write(toFile: dir + "/out", atomically: true, encoding: .utf8)
         await #expect(throws: CommandError.self) {
             try await Command("/bin/sh", ["-c", "echo new"], output: .fileWithErrors(dir + "/out")).run()

@@ -1,62 +1,21 @@
 import CASCore
+import CASTestSupport
 import Foundation
 
-/// The real dumps of ../shared/fixtures/kernel-6.1.192-tiny, decompressed once per test process into a
-/// temporary directory (never into the source tree).
+/// The Dump tests' names for the real dumps of ../shared/fixtures (decompressed by the kit's ``Fixtures``).
 actor DumpFixtures {
     static let shared = DumpFixtures()
-    static let release = "6.1.192-tiny-pidfix"
-    static let version = "#1 SMP Wed Jan  1 00:00:00 UTC 2025"
-    static let buildId = "08874375e749a8381d73fd31b60f5b1eeae9ac3b"
+    static let release = Fixtures.release
+    static let version = Fixtures.version
+    static let buildId = Fixtures.buildId
     static let dumps = ["vmcore.elf", "vmcore.kdump-zlib", "vmcore.kdump-d31", "vmcore.flat"]
-
-    private var tasks: [String: Task<String, any Error>] = [:]
-    private let directory: URL = FileManager.default.temporaryDirectory
-        .appendingPathComponent("cas-dump-fixtures-\(getpid())", isDirectory: true)
-
-    /// The fixture directory: up from this file to the package root, then ../shared/fixtures.
-    static var sourceDirectory: URL {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/"
-            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
-        {
-            url.deleteLastPathComponent()
-        }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures/kernel-6.1.192-tiny")
-    }
-
-    /// The crash-classes dumps (another kernel, one dump per crash class), beside `sourceDirectory`.
-    static var classesDirectory: URL {
-        sourceDirectory.deletingLastPathComponent().appendingPathComponent("crash-classes-6.1.192-tiny")
-    }
     static let classes = [
         "bug", "divzero", "gpf", "hungtask", "listcorrupt", "null", "oom", "panic", "softlockup", "stackoverflow",
         "warn",
     ]
 
-    /// Path of the decompressed fixture `name` (e.g. "vmcore.elf"); `classes`: of the crash-classes set
-    /// (e.g. "null.kdump-d31", "vmlinux").
-    func path(_ name: String, classes: Bool = false) async throws -> String {
-        let key = (classes ? "classes-" : "") + name
-        if let task = tasks[key] { return try await task.value }
-        let source = (classes ? Self.classesDirectory : Self.sourceDirectory)
-            .appendingPathComponent(name + ".xz").path
-        let destination = directory.appendingPathComponent(key).path
-        let directory = self.directory
-        let task = Task<String, any Error> {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let result = try await Command("xz", ["-dc", source], output: .file(destination)).run()
-            guard result.succeeded else { throw FixtureError(text: "xz -dc \(source): \(result.summary)") }
-            return destination
-        }
-        tasks[key] = task
-        return try await task.value
-    }
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    var text: String
-    var description: String { text }
+    /// ``Fixtures/path(_:classes:)`` under its former name.
+    func path(_ name: String, classes: Bool = false) throws -> String { try Fixtures.path(name, classes: classes) }
 }
 
 /// A ``ByteSource`` over bytes in memory, for the byte-level fixtures.

@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
     let user = FileKind.userName(geteuid())
 
     @Test func aReadOnlyDatabaseNamesTheUserTheOwnerAndTheFix() throws {
-        let dir = try CrashTestSupport.temporaryDirectory("cas-wording")
+        let dir = try TemporaryDirectory.make("cas-wording")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = FileManager.default.createFile(atPath: dir + "/cas.db", contents: nil, attributes: [.posixPermissions: 0o644])
         let text = Store.readOnlyMessage(path: dir + "/cas.db")
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func anUnreadablePackageIsNamedOnceWithTheCause() throws {
-        let dir = try CrashTestSupport.temporaryDirectory("cas-wording")
+        let dir = try TemporaryDirectory.make("cas-wording")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         do {
             try PayloadExtractor.extract(package: dir + "/none.rpm", kind: "rpm", members: ["/vmlinux"], into: dir, verify: [:])

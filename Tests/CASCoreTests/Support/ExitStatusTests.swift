@@ -1,3 +1,4 @@
+import CASTestSupport
 import Foundation
 import Testing
 
@@ -13,9 +14,7 @@ struct ExitStatusTests {
     }
 
     @Test func readmeTableMatchesTheCode() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOfFile: TestTools.packageRoot + "/README.md", encoding: .utf8)
         for status in ExitStatus.allCases {
             #expect(
                 readme.contains("| \(status.rawValue) | \(status.meaning) |"),

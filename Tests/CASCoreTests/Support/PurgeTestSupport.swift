@@ -13,12 +13,11 @@ final class PurgeFixture {
     var settings: Settings
     let store: Store
     private var immutable: [String] = []
+    /// Removed after `deinit` has made the immutable files mutable again.
+    private let directory = TemporaryDirectory("cas-purge")
 
     init(purgeLimit: Int = 90) throws {
-        let template = FileManager.default.temporaryDirectory.path + "/cas-purge-XXXXXX"
-        var buffer = Array(template.utf8CString)
-        guard let made = mkdtemp(&buffer) else { throw CocoaError(.fileWriteUnknown) }
-        root = String(cString: made)
+        root = directory.path
         work = root + "/work"
         debugs = root + "/debugs"
         outside = root + "/outside"
@@ -31,8 +30,7 @@ final class PurgeFixture {
     }
 
     deinit {
-        for path in immutable { _ = try? Self.run("/usr/bin/chattr", ["-i", path]) }
-        try? FileManager.default.removeItem(atPath: root)
+        for path in immutable { _ = try? TestTools.execute("/usr/bin/chattr", ["-i", path]) }
     }
 
     /// A job stamp name for a moment `days` ago.
@@ -97,7 +95,7 @@ final class PurgeFixture {
 
     /// Makes `path` immutable with `chattr +i` (undone on deinit); false when the file system cannot.
     func makeImmutable(_ path: String) -> Bool {
-        guard (try? Self.run("/usr/bin/chattr", ["+i", path])) == 0 else { return false }
+        guard (try? TestTools.execute("/usr/bin/chattr", ["+i", path]))?.status == 0 else { return false }
         immutable.append(path)
         return true
     }
@@ -125,19 +123,6 @@ final class PurgeFixture {
     func purge(days: Int? = nil, dryRun: Bool) throws -> PurgeReport {
         let purger = try purger(days: days)
         return purger.execute(try purger.plan(), dryRun: dryRun)
-    }
-
-    /// Runs `tool` with `arguments`; its exit status.
-    @discardableResult
-    static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExitReliably()
-        return process.reliableTerminationStatus
     }
 
     /// True when `chattr +i` works here (root on ext4/xfs/btrfs), probed once.
