@@ -98,7 +98,7 @@ install: $(if $(INSTALL_FROM),,release-programs)
 	install -m 0644 Config/rules/*.rules "$(SHAREDIR)/rules/"
 	install -m 0644 Config/cas.conf "$(SHAREDIR)/cas.conf"
 	install -m 0644 Docs/man/cas.1 "$(MANDIR)/man1/cas.1"
-	install -m 0644 Docs/man/cas.conf.5 "$(MANDIR)/man5/cas.conf.5"
+	install -m 0644 Docs/man/cas.conf.5 Docs/man/cas-rules.5 "$(MANDIR)/man5/"
 	install -m 0644 Docs/man/cas-admin.8 "$(MANDIR)/man8/cas-admin.8"
 	for t in cas cas-admin; do \
 		"$(BIN_SOURCE)/$$t" --generate-completion-script bash > "$(BASHCOMPDIR)/$$t" && \
@@ -122,7 +122,7 @@ install: $(if $(INSTALL_FROM),,release-programs)
 # stays when it was edited (it is removed when it is still the sample).
 uninstall:
 	rm -f "$(BINDIR)/cas" "$(BINDIR)/cas-admin"
-	rm -f "$(MANDIR)/man1/cas.1" "$(MANDIR)/man5/cas.conf.5" "$(MANDIR)/man8/cas-admin.8"
+	rm -f "$(MANDIR)/man1/cas.1" "$(MANDIR)/man5/cas.conf.5" "$(MANDIR)/man5/cas-rules.5" "$(MANDIR)/man8/cas-admin.8"
 	rm -f "$(BASHCOMPDIR)/cas" "$(BASHCOMPDIR)/cas-admin" "$(ZSHCOMPDIR)/_cas" "$(ZSHCOMPDIR)/_cas-admin" \
 		"$(FISHCOMPDIR)/cas.fish" "$(FISHCOMPDIR)/cas-admin.fish"
 	rm -f "$(DESTDIR)$(UNITDIR)/cas-purge.service" "$(DESTDIR)$(UNITDIR)/cas-purge.timer" "$(DESTDIR)$(CRONDIR)/cas"
@@ -137,7 +137,7 @@ uninstall:
 		while IFS= read -r d; do rmdir "$$d" 2>/dev/null || true; done
 
 # Regenerates Docs/man/cas.1 and cas-admin.8 from the argument parsers (swift-argument-parser's
-# generate-manual plugin); cas.conf.5 is written by hand. The pages are committed so install works offline.
+# generate-manual plugin); cas.conf.5 and cas-rules.5 are written by hand. The pages are committed so install works offline.
 man: release
 	mkdir -p .build/man
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration release \

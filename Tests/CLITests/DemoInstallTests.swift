@@ -42,6 +42,7 @@ struct DemoInstallTests {
         var expected = [
             "\(p)/bin/cas", "\(p)/bin/cas-admin", "\(p)/share/cas/cas.conf", "\(stage)/etc/cas.conf",
             "\(p)/share/man/man1/cas.1", "\(p)/share/man/man8/cas-admin.8", "\(p)/share/man/man5/cas.conf.5",
+            "\(p)/share/man/man5/cas-rules.5",
             "\(p)/share/bash-completion/completions/cas", "\(p)/share/bash-completion/completions/cas-admin",
             "\(p)/share/zsh/site-functions/_cas", "\(p)/share/zsh/site-functions/_cas-admin",
             "\(p)/share/fish/vendor_completions.d/cas.fish", "\(p)/share/fish/vendor_completions.d/cas-admin.fish",

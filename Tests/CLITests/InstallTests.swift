@@ -30,7 +30,7 @@ struct InstallTests {
             "usr/local/lib/systemd/system/cas-purge.service",
             "usr/local/lib/systemd/system/cas-purge.timer", "etc/cas.conf",
             "usr/local/share/cas/cas.conf",
-            "usr/local/share/man/man5/cas.conf.5",
+            "usr/local/share/man/man5/cas.conf.5", "usr/local/share/man/man5/cas-rules.5",
             "usr/local/share/bash-completion/completions/cas-admin",
         ] {
             #expect(files.contains(file), "installed \(file): \(output)")
