@@ -32,8 +32,12 @@ public enum CrashCompatibility {
         /// The first crash release that handles the change.
         public var fixedIn: String { change.fixedIn }
 
-        /// ``description`` (the problem already knows its crash version).
-        public func description(crashVersion: String) -> String { description }
+        /// The problem for every kernel that carries the change: `crash 8.0.2 cannot follow … (symptom):
+        /// install crash 8.0.3 or later`, without naming one kernel (`cas-admin check` lists them after it).
+        public func description(crashVersion: String) -> String {
+            "crash \(crashVersion) cannot follow \(change.kernelChange) (\(change.symptom)): "
+                + "install crash \(change.fixedIn) or later"
+        }
 
         /// `crash 8.0.2 cannot follow … in 6.1.192: install crash 8.0.3 or later`.
         public var description: String {

@@ -126,7 +126,7 @@ extension InstallationCheck {
         var affected: [(CrashCompatibility.Problem, [String])] = []
         for release in Set(kernels.map(\.release)).sorted() {
             for problem in CrashCompatibility.problems(crashVersion: version, kernelRelease: release) {
-                if let index = affected.firstIndex(where: { $0.0 == problem }) {
+                if let index = affected.firstIndex(where: { $0.0.change == problem.change }) {
                     affected[index].1.append(release)
                 } else {
                     affected.append((problem, [release]))
