@@ -12,7 +12,9 @@ struct CASAdmin: AsyncParsableCommand {
               cas-admin -b          cas-admin build      index the debuginfo packages under 'kernels'
               cas-admin -s          cas-admin servers    probe the analysis servers over ssh
               cas-admin -p [-d N]   cas-admin purge      remove jobs older than purgeLimit (or N) days
-            Also: cas-admin check, cas-admin list kernels|servers|jobs, cas-admin extract.
+            Each flag form takes its word form's options: -b --full, --allow-empty, --prefetch N; \
+            -p -d N, --dry-run, --yes.
+            Also: cas-admin check, cas-admin list kernels|servers|jobs, cas-admin mail, cas-admin extract.
 
             Configuration: --config PATH, else $CAS_CONFIG, else /etc/cas.conf, else a built-in default \
             under $XDG_DATA_HOME/cas (~/.local/share/cas).
