@@ -76,7 +76,7 @@ enum PayloadExtractor {
         var st = stat()
         guard problem.hasPrefix("not readable by"), stat(package, &st) == 0 else { return problem }
         let user = FileKind.userName(geteuid())
-        return "\(problem) (owned by \(FileKind.userName(st.st_uid)), mode 0\(String(st.st_mode & 0o7777, radix: 8))): "
+        return "\(problem) (\(FileKind.ownership(st, group: false))): "
             + "give \(user) read access to it (e.g. chmod o+r), or run cas-admin -b as \(user) to see every such package"
     }
 

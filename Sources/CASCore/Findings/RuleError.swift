@@ -66,9 +66,8 @@ extension FindingsError {
         var st = stat()
         while current.count > 1 {
             if stat(current, &st) == 0 {
-                let group = getgrgid(st.st_gid).flatMap { $0.pointee.gr_name.map { String(cString: $0) } } ?? "\(st.st_gid)"
                 let what = current == path ? "" : "\(current) is "
-                return " (\(what)owned by \(FileKind.userName(st.st_uid)):\(group), mode 0\(String(st.st_mode & 0o7777, radix: 8)))"
+                return " (\(what)\(FileKind.ownership(st)))"
             }
             current = (current as NSString).deletingLastPathComponent
         }

@@ -35,7 +35,7 @@ public enum JobError: CASError {
         var st = stat()
         while parent.count > 1, stat(parent, &st) != 0 { parent = (parent as NSString).deletingLastPathComponent }
         let user = FileKind.userName(geteuid())
-        let owner = stat(parent, &st) == 0 ? " (owned by \(FileKind.userName(st.st_uid)), mode 0\(String(st.st_mode & 0o7777, radix: 8)))" : ""
+        let owner = stat(parent, &st) == 0 ? " (\(FileKind.ownership(st, group: false)))" : ""
         return "\(parent)\(owner) must be writable by \(user): run cas as the casuser, or chown \(user) \(parent)"
     }
 

@@ -49,10 +49,7 @@ public enum MailDelivery {
     /// The module debug files `-m` fetched from debuginfod, as `job.json` records them (`moduleDebuginfo`):
     /// "NAME from URL" for the first ten, then how many more; nil when none was fetched.
     static func moduleDebuginfoLine(directory: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + JobLayout.jobJSON),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let entries = object["moduleDebuginfo"] as? [[String: Any]]
-        else { return nil }
+        guard let entries = jobJSON(directory)?["moduleDebuginfo"] as? [[String: Any]] else { return nil }
         let fetched = entries.compactMap { entry -> String? in
             guard let name = entry["module"] as? String, entry["buildId"] != nil, entry["problem"] == nil,
                 let source = entry["source"] as? String
@@ -61,18 +58,28 @@ public enum MailDelivery {
         }
         guard !fetched.isEmpty else { return nil }
         let more = fetched.count > 10 ? " and \(fetched.count - 10) more (job.json moduleDebuginfo)" : ""
-        let line = fetched.prefix(10).joined(separator: ", ") + more
-        return String(line.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
+        return oneLine(fetched.prefix(10).joined(separator: ", ") + more)
     }
 
     /// How the job found its debug kernel, as `job.json` records it (`debuginfo.match`), nil when it did not.
     static func debuginfoLine(directory: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + JobLayout.jobJSON),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let debuginfo = object["debuginfo"] as? [String: Any], let match = debuginfo["match"] as? String,
-            !match.isEmpty
+        guard let debuginfo = jobJSON(directory)?["debuginfo"] as? [String: Any],
+            let match = debuginfo["match"] as? String, !match.isEmpty
         else { return nil }
-        return String(match.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
+        return oneLine(match)
+    }
+
+    /// The job's `job.json` as an object, nil when it is missing or not one.
+    private static func jobJSON(_ directory: String) -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: JobLayout.path(JobLayout.jobJSON, in: directory)) else {
+            return nil
+        }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// `text` for a header-like body line: control characters (from packages, dumps, URLs) become `?`.
+    private static func oneLine(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
     }
 
     /// Sends `job`'s mail to `recipients` and records the outcome in its `mailState`.

@@ -155,8 +155,7 @@ public final class Store: Sendable {
             guard stat(directory, &st) == 0 else { return "\(directory): \(String(cString: strerror(errno)))" }
             what = "no such file; its directory is "
         }
-        let group = getgrgid(st.st_gid).flatMap { $0.pointee.gr_name.map { String(cString: $0) } } ?? "\(st.st_gid)"
-        return what + "owned by \(FileKind.userName(st.st_uid)):\(group), mode 0\(String(st.st_mode & 0o7777, radix: 8))"
+        return what + FileKind.ownership(st)
     }
 }
 

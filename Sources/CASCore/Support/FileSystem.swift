@@ -49,6 +49,13 @@ public enum FileKind {
         return String(cString: name)
     }
 
+    /// "owned by cas:casanalysts, mode 0640" (without `group`: "owned by cas, mode 0640"), for messages that
+    /// name who may change a file.
+    public static func ownership(_ st: stat, group: Bool = true) -> String {
+        let owner = userName(st.st_uid) + (group ? ":" + groupName(st.st_gid) : "")
+        return "owned by \(owner), mode 0\(String(st.st_mode & 0o7777, radix: 8))"
+    }
+
     /// The name of group `gid`, or `gid N` when it has none.
     public static func groupName(_ gid: gid_t) -> String {
         guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else { return "gid \(gid)" }
